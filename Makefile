@@ -1,0 +1,56 @@
+# Two commands: `make run` and `make test`. Each does all set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.base
+
+.PHONY: run test install system-deps assets migrate seed lint bench loadtest clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# WeasyPrint needs Pango; browser tests need Chromium. Installed when we may (root with apt).
+system-deps:
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  missing=""; \
+	  dpkg -s libpango-1.0-0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	  command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	else echo "Not root or no apt-get: install libpango-1.0-0, chromium and npm yourself."; fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: system-deps install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Demo logins (password sro-demo-2026): district.admin superintendent site.admin staff staff2 sro custodian board"
+	@echo "Serving http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: system-deps install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	DJANGO_SETTINGS_MODULE=config.settings.base $(PY) manage.py bench_report
+
+loadtest: install
+	./scripts/loadtest.sh
+
+clean:
+	rm -rf $(VENV) node_modules var db.sqlite3

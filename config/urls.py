@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "SRO Program administration"
+admin.site.site_title = "SRO Program"
+admin.site.index_title = "Agencies, officers, MOUs, assignments and training"
+
+urlpatterns = [
+    path("accounts/", include("sro_program.auth_urls")),
+    path("admin/", admin.site.urls),
+    path("program/", include("sro_program.urls")),
+    path("mous/", include("mous.urls")),
+    path("interactions/", include("interactions.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("reports.dashboard_urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InteractionsConfig(AppConfig):
+    name = "interactions"
+    verbose_name = "Students, interactions and record access"

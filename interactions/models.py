@@ -1,0 +1,321 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
+
+from mous.models import Agency
+from sro_program.models import GRADE_CHOICES, Officer, School
+from sro_program.scoping import SchoolScopedQuerySet, school_ids_for, sees_all_schools
+
+from .codes import (
+    Disability,
+    Gender,
+    Injury,
+    InitiatedBy,
+    Location,
+    RaceEthnicity,
+    Reason,
+    RequestedByRole,
+    YesNo,
+)
+
+SCHOOL_YEAR_HELP = "Format 2025-26."
+
+
+class StudentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Students enrolled (in any year on record) at one of the user's schools."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if sees_all_schools(user):
+            return self
+        return self.filter(
+            Exists(
+                Enrollment.objects.filter(
+                    student=OuterRef("pk"), school__in=school_ids_for(user)
+                )
+            )
+        )
+
+
+class Student(models.Model):
+    """A student, known by a stable district student ID. No citizenship or immigration field
+    exists anywhere (Ed Code 234.7)."""
+
+    student_id = models.CharField("district student ID", max_length=20, unique=True)
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100)
+    birth_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.student_id})"
+
+
+class Demographics(models.Model):
+    """The demographic fields of domain.md, shared by enrollment rows and interaction snapshots."""
+
+    grade = models.CharField(max_length=2, choices=GRADE_CHOICES)
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    race_ethnicity = models.CharField(max_length=40, choices=RaceEthnicity.choices)
+    disability = models.CharField(max_length=4, choices=Disability.choices, default="none")
+    english_learner = models.CharField(max_length=1, choices=YesNo.choices, default="N")
+    foster_youth = models.CharField(max_length=1, choices=YesNo.choices, default="N")
+    homeless = models.CharField(max_length=1, choices=YesNo.choices, default="N")
+    socioeconomically_disadvantaged = models.CharField(
+        max_length=1, choices=YesNo.choices, default="N"
+    )
+
+    DEMOGRAPHIC_FIELDS = [
+        "grade",
+        "gender",
+        "race_ethnicity",
+        "disability",
+        "english_learner",
+        "foster_youth",
+        "homeless",
+        "socioeconomically_disadvantaged",
+    ]
+
+    class Meta:
+        abstract = True
+
+    def demographics(self) -> dict[str, str]:
+        return {f: getattr(self, f) for f in self.DEMOGRAPHIC_FIELDS}
+
+
+class Enrollment(Demographics):
+    """A student's enrollment for one school year: school, grade and demographics."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
+    school_year = models.CharField(max_length=7, help_text=SCHOOL_YEAR_HELP)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
+    history = HistoricalRecords()
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-school_year", "school"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year"], name="enrollment_one_per_student_year"
+            )
+        ]
+        indexes = [models.Index(fields=["school_year", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.school_year} @ {self.school_id}"
+
+
+class InteractionQuerySet(SchoolScopedQuerySet):
+    def countable(self):
+        """What reports count: submitted or reviewed, never drafts or voided records."""
+        return self.filter(
+            status__in=[Interaction.Status.SUBMITTED, Interaction.Status.REVIEWED], voided=False
+        )
+
+
+class Interaction(Demographics):
+    """One contact between an SRO and a student, with the student's demographic snapshot
+    taken from the enrollment of the school year of the date."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        REVIEWED = "reviewed", "Reviewed"
+
+    external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="interactions")
+    occurred_at = models.DateTimeField()
+    school_year = models.CharField(max_length=7, editable=False)
+    location = models.CharField(max_length=20, choices=Location.choices)
+    initiated_by = models.CharField(max_length=20, choices=InitiatedBy.choices)
+    requested_by_role = models.CharField(
+        max_length=20, choices=RequestedByRole.choices, blank=True
+    )
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="interactions")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="interactions")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    justification = models.TextField(blank=True)
+    outcomes = models.JSONField(default=list)
+    force_types = models.JSONField(default=list, blank=True)
+    injury = models.CharField(max_length=10, choices=Injury.choices, blank=True)
+    de_escalation = models.BooleanField("de-escalation attempted", default=False)
+    de_escalation_techniques = models.JSONField(default=list, blank=True)
+    narrative = models.TextField(max_length=1000, blank=True)
+    gc12525_reportable = models.BooleanField("GC 12525.2 reportable", default=False)
+
+    # Report measures, derived from the codes by codes.measure_flags on every save.
+    referral_to_law_enforcement = models.BooleanField(default=False)
+    arrest = models.BooleanField(default=False)
+    citation = models.BooleanField(default=False)
+    prosecution_referral = models.BooleanField(default=False)
+    diversion_referral = models.BooleanField(default=False)
+    misconduct_report = models.BooleanField(default=False)
+    referral_school_admin = models.BooleanField(default=False)
+    referral_support = models.BooleanField(default=False)
+    restorative = models.BooleanField(default=False)
+    search = models.BooleanField(default=False)
+    use_of_force = models.BooleanField(default=False)
+    psychiatric_hold = models.BooleanField(default=False)
+    outside_sro_role = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    voided = models.BooleanField(default=False)
+    void_reason = models.TextField(blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: an edit saves only if the version it started from is current.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        permissions = [
+            ("review_interaction", "Can review submitted interactions"),
+            ("void_interaction", "Can void a submitted interaction"),
+        ]
+        indexes = [
+            # The list page: a school's interactions, newest first.
+            models.Index(fields=["school", "-occurred_at"], name="interaction_school_recent"),
+            # Report selector: one school year's countable rows per school.
+            models.Index(
+                fields=["school_year", "school"],
+                name="interaction_report",
+                condition=Q(voided=False) & ~Q(status="draft"),
+            ),
+            models.Index(fields=["status", "school"], name="interaction_status_school"),
+            models.Index(fields=["reason"], name="interaction_reason"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason__in=["code_of_conduct", "mental_health_crisis"])
+                | ~Q(justification=""),
+                name="interaction_outside_role_needs_justification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Interaction {self.pk} at {self.school_id} on {self.occurred_at:%Y-%m-%d}"
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise ValidationError("A submitted interaction is never deleted; void it instead.")
+        return super().delete(*args, **kwargs)
+
+
+class RecordAccessRequest(models.Model):
+    """An officer's request to see a student's education records, on a FERPA basis."""
+
+    class Basis(models.TextChoices):
+        PARENTAL_CONSENT = "parental_consent", "Parental consent"
+        SCHOOL_OFFICIAL = "school_official", "School official (34 CFR 99.31(a)(1))"
+        HEALTH_SAFETY_EMERGENCY = "health_safety_emergency", "Health or safety emergency (99.36)"
+        COURT_ORDER = "court_order", "Court order or subpoena (99.31(a)(9))"
+        OTHER_LAW = "other_law", "Other law (citation required)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        GRANTED = "granted", "Granted"
+        DENIED = "denied", "Denied"
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="access_requests")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, null=True, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    records_requested = models.TextField()
+    legitimate_interest = models.TextField()
+    basis = models.CharField(max_length=30, choices=Basis.choices)
+    threat_description = models.TextField(
+        "articulable and significant threat", blank=True,
+        help_text="Required for a health or safety emergency (34 CFR 99.36).",
+    )
+    legal_citation = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("decide_recordaccessrequest", "Can grant or deny record access")]
+
+    def __str__(self) -> str:
+        return f"Record access for {self.student.student_id} ({self.get_basis_display()})"
+
+
+class DisclosureLogEntry(models.Model):
+    """Append-only record of every request and disclosure (34 CFR 99.32; Ed Code 49064).
+    Entries are never edited or deleted; a correction is a new entry that points back."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Request"
+        GRANTED = "granted", "Access granted"
+        DENIED = "denied", "Access denied"
+        DISCLOSURE = "disclosure", "Disclosure"
+        CORRECTION = "correction", "Correction"
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="disclosure_log")
+    request = models.ForeignKey(
+        RecordAccessRequest, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="log_entries",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    basis = models.CharField(max_length=30, choices=RecordAccessRequest.Basis.choices, blank=True)
+    requester = models.CharField(max_length=200, blank=True)
+    agency = models.CharField(max_length=200, blank=True)
+    records = models.TextField(blank=True)
+    legitimate_interest = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    access_date = models.DateField(null=True, blank=True)
+    further_parties = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_username = models.CharField(max_length=150, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["student", "recorded_at", "id"]
+        verbose_name_plural = "disclosure log entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.student_id} at {self.recorded_at}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(
+                "The disclosure log is append-only; record a correction as a new entry."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The disclosure log is append-only; entries cannot be deleted.")

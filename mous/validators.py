@@ -1,0 +1,26 @@
+"""Upload checks shared by every file field: content type by magic bytes, and size."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+PDF_MAGIC = b"%PDF-"
+
+
+def validate_upload_size(f) -> None:
+    limit = settings.UPLOAD_MAX_BYTES
+    if f.size > limit:
+        raise ValidationError(
+            f"The file is {f.size / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB. "
+            "Upload a smaller file."
+        )
+
+
+def validate_pdf(f) -> None:
+    """Accept a PDF only, judged by its content rather than its name."""
+    validate_upload_size(f)
+    pos = f.tell() if hasattr(f, "tell") else 0
+    f.seek(0)
+    head = f.read(5)
+    f.seek(pos)
+    if head != PDF_MAGIC:
+        raise ValidationError("The file is not a PDF. Upload the signed document as a PDF.")

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+
+from sro_program.models import School
+
+
+class EnrollmentCount(models.Model):
+    """Imported enrollment (report denominator) per school, school year, dimension and group.
+    Dimension `all` has group `all`."""
+
+    school_year = models.CharField(max_length=7)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    dimension = models.CharField(max_length=40)
+    group = models.CharField(max_length=40)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["school_year", "school", "dimension", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_year", "school", "dimension", "group"],
+                name="enrollment_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.school_id} {self.dimension}={self.group}: {self.count}"
+
+
+class PublishedReport(models.Model):
+    """An immutable snapshot of a published board report (always suppressed)."""
+
+    title = models.CharField(max_length=200)
+    parameters = models.JSONField()
+    content = models.JSONField()
+    content_bytes = models.BinaryField(help_text="The exact JSON bytes that were published.")
+    sha256 = models.CharField(max_length=64, unique=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by_username = models.CharField(max_length=150, blank=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        permissions = [
+            ("view_unsuppressed", "Can see unsuppressed (confidential) report figures"),
+            ("build_report", "Can build and export board reports"),
+            ("publish_report", "Can publish a board report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_at:%Y-%m-%d})"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SroProgramConfig(AppConfig):
+    name = "sro_program"
+    verbose_name = "SRO program"

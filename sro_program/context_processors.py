@@ -1,0 +1,41 @@
+from django.urls import NoReverseMatch, reverse
+
+from . import roles
+from .scoping import sees_all_schools
+
+
+def navigation(request) -> dict:
+    """Navigation entries for the signed-in user's role; nothing for anonymous visitors."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items: list[tuple[str, str]] = []
+
+    def add(label: str, url_name: str) -> None:
+        try:
+            items.append((label, reverse(url_name)))
+        except NoReverseMatch:  # a page not installed in this deployment
+            pass
+
+    add("Dashboard", "dashboard")
+    if user.has_perm("interactions.view_interaction"):
+        add("Interactions", "interactions:list")
+        if user.has_perm("interactions.add_interaction"):
+            add("Log interaction", "interactions:create")
+    if user.has_perm("interactions.review_interaction"):
+        add("Review queue", "interactions:review_queue")
+    if user.has_perm("interactions.view_recordaccessrequest"):
+        add("Record access", "interactions:record_access_list")
+    if user.has_perm("sro_program.view_assignment"):
+        add("Compliance", "sro_program:compliance")
+    if user.has_perm("sro_program.view_presentationrequest"):
+        add("Presentations", "sro_program:presentation_list")
+    if user.has_perm("reports.view_publishedreport"):
+        add("Board reports", "reports:index")
+    if user.is_staff:
+        add("Admin", "admin:index")
+    return {
+        "nav_items": items,
+        "user_roles": roles.role_names(user),
+        "user_sees_all_schools": sees_all_schools(user),
+    }

@@ -1,0 +1,79 @@
+"""Personas as fixtures: who may and may not see each page."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from sro_program import roles
+from tests.factories import SchoolFactory, UserFactory
+
+# Live-server browser tests call the ORM from the test thread next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def school_a(db):
+    return SchoolFactory(name="Alpha High School", cds_code="33671570000011")
+
+
+@pytest.fixture
+def school_b(db):
+    return SchoolFactory(name="Bravo High School", cds_code="33671570000029")
+
+
+@pytest.fixture
+def district_admin(db):
+    return UserFactory(username="dadmin", role=roles.DISTRICT_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def superintendent(db):
+    return UserFactory(username="supt", role=roles.SUPERINTENDENT, is_staff=True)
+
+
+@pytest.fixture
+def site_admin_a(db, school_a):
+    return UserFactory(username="siteadmin_a", role=roles.SITE_ADMIN, schools=[school_a])
+
+
+@pytest.fixture
+def staff_a(db, school_a):
+    return UserFactory(username="staff_a", role=roles.STAFF, schools=[school_a])
+
+
+@pytest.fixture
+def staff_b(db, school_b):
+    return UserFactory(username="staff_b", role=roles.STAFF, schools=[school_b])
+
+
+@pytest.fixture
+def sro_user(db, school_a):
+    return UserFactory(username="sro_a", role=roles.SRO, schools=[school_a])
+
+
+@pytest.fixture
+def custodian(db):
+    return UserFactory(username="custodian", role=roles.RECORDS_CUSTODIAN)
+
+
+@pytest.fixture
+def board_member(db):
+    return UserFactory(username="board", role=roles.BOARD_MEMBER)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    """as_user(user) -> a test client signed in as that user."""
+    return _client_for
