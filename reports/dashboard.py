@@ -31,8 +31,19 @@ def schools_panel(request: HttpRequest) -> dict | None:
     }
 
 
+def _load_panel_modules() -> None:
+    import importlib
+    import pkgutil
+
+    from . import panels
+
+    for info in pkgutil.iter_modules(panels.__path__):
+        importlib.import_module(f"{panels.__name__}.{info.name}")
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    _load_panel_modules()
     panels = [p for p in (provider(request) for provider in PANEL_PROVIDERS) if p]
     panels.sort(key=lambda p: p.get("order", 50))
     return render(

@@ -252,7 +252,7 @@ def suppress_table(
     enrollment_small_rows: AbstractSet[int] = frozenset(),
     initial: SuppressionResult | None = None,
 ) -> SuppressionResult:
-    """Decide which counts of a table to withhold so no count from 1 to k can be seen or derived.
+    """Decide which counts of a table to withhold so no count from 1 to k is shown or derivable.
 
     1. Primary: every count (cell or total) from 1 to k is suppressed; zeros are shown. Rows
        in `enrollment_small_rows` (groups enrolling k or fewer) have all their counts suppressed,
@@ -271,6 +271,10 @@ def suppress_table(
 
     `initial` marks counts already suppressed (for example by a linked table); the result
     contains them. Feeding a result back as `initial` returns it unchanged.
+
+    Limitation of the line rule: it stops recovery from any one line, not from combining
+    lines. A suppressed cell that alone links two separate groups of suppressed cells (a
+    "bridge") can still be solved from several row and column sums together.
     """
     if k < 0:
         raise ValueError("k must not be negative")
