@@ -29,7 +29,7 @@ def grant_role_permissions(apps, mapping: dict[str, list[str]]) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        original = app_config.models_module
+        original = getattr(app_config, "models_module", None)
         if original is None:  # migration state apps: create_permissions skips these otherwise
             app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
