@@ -1,0 +1,1 @@
+"""Admin for students, enrollment, record-access requests and the disclosure log."""
