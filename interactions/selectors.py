@@ -1,0 +1,48 @@
+"""Reads for students and record access. Every selector starts from the model's `for_user`
+scope, so a page or an export built on one cannot show another school's students."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Q, QuerySet, Value, When
+
+from .models import DisclosureLogEntry, RecordAccessRequest, Student
+
+
+def students_for_user(user, query: str, limit: int = 10) -> list[Student]:
+    """Students in the user's scope whose district ID contains `query`, or whose first or last
+    names start with every word of it ("gar an" finds Ana Garcia). Part of an ID is enough.
+    At most `limit` students: exact ID first, then ID prefixes, then the rest by name."""
+    query = (query or "").strip()
+    words = query.replace(",", " ").split()
+    if not words:
+        return []
+    by_name = Q()
+    for word in words:
+        by_name &= Q(last_name__istartswith=word) | Q(first_name__istartswith=word)
+    rank = Case(
+        When(student_id__iexact=query, then=Value(0)),
+        When(student_id__istartswith=query, then=Value(1)),
+        default=Value(2),
+    )
+    return list(
+        Student.objects.for_user(user)
+        .filter(Q(student_id__icontains=query) | by_name)
+        .order_by(rank, "last_name", "first_name", "id")[:limit]
+    )
+
+
+def student_for_user(user, student_id: str) -> Student | None:
+    """The student with this district ID, when the user may see them; else None."""
+    return Student.objects.for_user(user).filter(student_id=(student_id or "").strip()).first()
+
+
+def access_requests_for_user(user) -> QuerySet[RecordAccessRequest]:
+    """Requests the user may see: their schools' requests; district-wide roles (the records
+    custodian) see all."""
+    return RecordAccessRequest.objects.for_user(user).select_related(
+        "student", "school", "agency", "officer", "requested_by"
+    )
+
+
+def disclosure_log(student: Student) -> QuerySet[DisclosureLogEntry]:
+    return DisclosureLogEntry.objects.filter(student=student).select_related("corrects", "request")
