@@ -263,9 +263,33 @@ class RecordAccessRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("decide_recordaccessrequest", "Can grant or deny record access")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(basis="health_safety_emergency") | ~Q(threat_description=""),
+                name="record_access_emergency_needs_threat",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="other_law") | ~Q(legal_citation=""),
+                name="record_access_other_law_needs_citation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Record access for {self.student.student_id} ({self.get_basis_display()})"
+
+
+class DisclosureLogQuerySet(models.QuerySet):
+    """Bulk writes would bypass the model's append-only save() and delete(); refuse them."""
+
+    def update(self, **kwargs):
+        raise ValidationError("The disclosure log is append-only; entries cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("The disclosure log is append-only; entries cannot be deleted.")
+
+    def for_user(self, user):
+        """Entries of the students the user may see (the custodian: every student)."""
+        return self.filter(student__in=Student.objects.for_user(user))
 
 
 class DisclosureLogEntry(models.Model):
@@ -303,9 +327,17 @@ class DisclosureLogEntry(models.Model):
     recorded_by_username = models.CharField(max_length=150, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DisclosureLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["student", "recorded_at", "id"]
         verbose_name_plural = "disclosure log entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="correction") | Q(corrects__isnull=False),
+                name="disclosure_correction_names_entry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.student_id} at {self.recorded_at}"
