@@ -13,6 +13,7 @@ urlpatterns = [
     path("mous/", include("mous.urls")),
     path("interactions/", include("interactions.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("reports.dashboard_urls")),
 ]
 

@@ -32,6 +32,8 @@ def navigation(request) -> dict:
         add("Presentations", "sro_program:presentation_list")
     if user.has_perm("reports.view_publishedreport"):
         add("Board reports", "reports:index")
+    if user.has_perm("audit.view_auditevent"):
+        add("Audit", "audit:log")
     if user.is_staff:
         add("Admin", "admin:index")
     return {

@@ -20,6 +20,7 @@ ROLE_MIGRATIONS = [
     "sro_program.migrations.0002_roles_and_training_topics",
     "interactions.migrations.0002_roles",
     "reports.migrations.0002_roles",
+    "audit.migrations.0002_roles",
 ]
 
 

@@ -12,7 +12,7 @@ from sro_program.models import School
 from tests.factories import SchoolFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["mous", "sro_program", "interactions", "reports"]
+LAYERS = ["mous", "sro_program", "interactions", "reports", "audit"]
 
 
 def test_cds_code_must_be_14_digits(db):

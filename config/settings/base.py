@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "sro_program",
     "interactions",
     "reports",
+    # The audit trail listens to every app's history; nothing imports it.
+    "audit",
 ]
 
 MIDDLEWARE = [
