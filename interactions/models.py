@@ -207,6 +207,30 @@ class Interaction(Demographics):
             ),
             models.Index(fields=["status", "school"], name="interaction_status_school"),
             models.Index(fields=["reason"], name="interaction_reason"),
+            # The list for district-wide roles (no school filter): newest first, and date ranges.
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_recent"),
+            # The list's "Flagged" filter within a school, newest first; each flag is rare, so a
+            # partial index stays small.
+            models.Index(
+                fields=["school", "-occurred_at"],
+                name="interaction_outside_role",
+                condition=Q(outside_sro_role=True),
+            ),
+            models.Index(
+                fields=["school", "-occurred_at"],
+                name="interaction_force",
+                condition=Q(use_of_force=True),
+            ),
+            models.Index(
+                fields=["school", "-occurred_at"],
+                name="interaction_gc12525",
+                condition=Q(gc12525_reportable=True),
+            ),
+            models.Index(
+                fields=["school", "-occurred_at"],
+                name="interaction_voided",
+                condition=Q(voided=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

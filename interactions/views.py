@@ -1,0 +1,322 @@
+"""Interaction pages: log, list (filters, CSV export), detail with history, edit, void, review.
+
+Every object view starts from `Interaction.objects.for_user(user)`: an outsider gets 404. A
+role that may see but not change (SRO, superintendent, district administrator) gets 403.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from sro_program.models import School
+
+from . import services
+from .exports import csv_lines
+from .filters import InteractionFilter
+from .forms import (
+    STUDENT_MATCH_LIMIT,
+    InteractionForm,
+    VoidForm,
+    officer_choice,
+    officers_assigned,
+)
+from .models import Interaction
+from .selectors import students_for_user
+
+PAGE_SIZE = 25
+HISTORY_HIDDEN_FIELDS = {"version"}
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _scoped(request: HttpRequest):
+    return Interaction.objects.for_user(request.user)
+
+
+def _get(request: HttpRequest, pk: int) -> Interaction:
+    """The interaction if the user's scope holds it, else 404 (outsiders learn nothing)."""
+    _require_any_view(request.user)
+    return get_object_or_404(
+        _scoped(request).select_related(
+            "school", "student", "officer__agency", "logged_by", "reviewed_by", "voided_by"
+        ),
+        pk=pk,
+    )
+
+
+def _require_any_view(user) -> None:
+    _require(user, "interactions.view_interaction")
+
+
+@login_required
+def interaction_list(request: HttpRequest) -> HttpResponse:
+    _require_any_view(request.user)
+    queryset = _scoped(request).select_related("school", "student", "officer")
+    filterset = InteractionFilter(request.GET or None, queryset=queryset, user=request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interactions/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV: same scope, same filters, every cell formula-safe."""
+    _require_any_view(request.user)
+    filterset = InteractionFilter(request.GET or None, queryset=_scoped(request), user=request.user)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(csv_lines(filterset.qs), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="interactions-{stamp}.csv"'
+    return response
+
+
+@login_required
+def interaction_create(request: HttpRequest) -> HttpResponse:
+    _require_any_view(request.user)
+    _require(request.user, "interactions.add_interaction")
+    form = InteractionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            interaction = services.interaction_create(
+                data=form.model_data(), acting_user=request.user, submit=submit
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"Interaction {interaction.pk} "
+                + ("submitted." if submit else "saved as a draft."),
+            )
+            return redirect("interactions:detail", pk=interaction.pk)
+    return render(request, "interactions/form.html", {"form": form, "interaction": None})
+
+
+@login_required
+def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get(request, pk)
+    return render(
+        request,
+        "interactions/detail.html",
+        {
+            "interaction": interaction,
+            "history": history_entries(interaction),
+            "can_edit": _can_edit(request.user, interaction),
+            "can_void": request.user.has_perm("interactions.void_interaction")
+            and not interaction.voided,
+            "can_review": request.user.has_perm("interactions.review_interaction")
+            and interaction.status == Interaction.Status.SUBMITTED
+            and not interaction.voided,
+        },
+    )
+
+
+def _can_edit(user, interaction: Interaction) -> bool:
+    return user.has_perm("interactions.change_interaction") and not interaction.voided
+
+
+@login_required
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get(request, pk)
+    _require(request.user, "interactions.change_interaction")
+    if interaction.voided:
+        messages.error(request, "A voided interaction cannot be edited.")
+        return redirect("interactions:detail", pk=pk)
+    form = InteractionForm(request.POST or None, user=request.user, instance=interaction)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        expected = form.cleaned_data["version"]
+        try:
+            updated = services.interaction_update(
+                interaction=interaction,
+                data=form.model_data(),
+                acting_user=request.user,
+                expected_version=expected,
+                reason=form.cleaned_data.get("change_reason", ""),
+                submit=request.POST.get("action") == "submit",
+            )
+        except services.InteractionConflict as error:
+            conflict = {
+                "message": str(error),
+                "changes": changes_since(error.current, expected),
+            }
+            # Keep everything the editor typed; the next save knowingly builds on the
+            # current version.
+            data = request.POST.copy()
+            data["version"] = str(error.current.version)
+            form = InteractionForm(data, user=request.user, instance=error.current)
+            form.is_valid()
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Interaction {updated.pk} saved.")
+            return redirect("interactions:detail", pk=pk)
+    return render(
+        request,
+        "interactions/form.html",
+        {"form": form, "interaction": interaction, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+@require_POST
+def interaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get(request, pk)
+    try:
+        services.interaction_submit(interaction=interaction, acting_user=request.user)
+    except (ValidationError, services.InteractionConflict) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Interaction {pk} submitted.")
+    return redirect("interactions:detail", pk=pk)
+
+
+@login_required
+def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get(request, pk)
+    _require(request.user, "interactions.void_interaction")
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interaction_void(
+                interaction=interaction,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.InteractionConflict as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Interaction {pk} voided. It stays on record.")
+            return redirect("interactions:detail", pk=pk)
+    return render(request, "interactions/void.html", {"form": form, "interaction": interaction})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "interactions.review_interaction")
+    pending = (
+        _scoped(request)
+        .filter(status=Interaction.Status.SUBMITTED, voided=False)
+        .select_related("school", "student", "officer", "logged_by")
+        .order_by("occurred_at", "id")
+    )
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "interactions/review_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def interaction_review(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = _get(request, pk)
+    _require(request.user, "interactions.review_interaction")
+    try:
+        services.interaction_review(interaction=interaction, acting_user=request.user)
+    except (ValidationError, services.InteractionConflict) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Interaction {pk} reviewed.")
+    return redirect(request.POST.get("next") or "interactions:review_queue")
+
+
+@login_required
+@require_GET
+def student_search(request: HttpRequest) -> JsonResponse:
+    """Up to 10 students of the user's schools matching part of an ID or name."""
+    _require(request.user, "interactions.add_interaction")
+    students = students_for_user(request.user, request.GET.get("q", ""), STUDENT_MATCH_LIMIT)
+    return JsonResponse(
+        {
+            "results": [
+                {"id": s.student_id, "label": f"{s.last_name}, {s.first_name} ({s.student_id})"}
+                for s in students
+            ]
+        }
+    )
+
+
+@login_required
+@require_GET
+def officer_options(request: HttpRequest) -> JsonResponse:
+    """The officers assigned to one of the user's schools on a date, for the form's select."""
+    _require(request.user, "interactions.add_interaction")
+    school = (
+        School.objects.for_user(request.user)
+        .filter(cds_code=request.GET.get("school_cds", ""))
+        .first()
+    )
+    try:
+        day = date.fromisoformat(request.GET.get("date", "")[:10])
+    except ValueError:
+        day = timezone.localdate()
+    options = [officer_choice(o) for o in officers_assigned(school, day)]
+    return JsonResponse({"options": [{"value": v, "label": label} for v, label in options]})
+
+
+# --- History -------------------------------------------------------------------------------
+
+
+def _label(field: str) -> str:
+    try:
+        return str(Interaction._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 - a field since removed from the model
+        return field
+
+
+def _changes(new, old) -> list[dict]:
+    delta = new.diff_against(old)
+    return [
+        {"field": _label(c.field), "old": c.old, "new": c.new}
+        for c in delta.changes
+        if c.field not in HISTORY_HIDDEN_FIELDS
+    ]
+
+
+def history_entries(interaction: Interaction) -> list[dict]:
+    """Who did what when, and why, oldest first; one query."""
+    records = list(interaction.history.select_related("history_user").order_by("history_id"))
+    entries = []
+    previous = None
+    for record in records:
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "kind": record.get_history_type_display(),
+                "reason": record.history_change_reason or "",
+                "changes": _changes(record, previous) if previous is not None else [],
+            }
+        )
+        previous = record
+    return entries
+
+
+def changes_since(current: Interaction, version: int) -> list[dict]:
+    """What others changed after `version`, for the conflict message."""
+    records = list(current.history.select_related("history_user").order_by("history_id"))
+    base = next((r for r in reversed(records) if r.version == version), None)
+    later = [r for r in records if base is not None and r.history_id > base.history_id]
+    if base is None or not later:
+        return []
+    who = ", ".join(dict.fromkeys(str(r.history_user or "someone") for r in later))
+    return [dict(change, who=who) for change in _changes(later[-1], base)]
