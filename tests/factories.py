@@ -94,9 +94,13 @@ ELEMENT_DEFAULTS = {
 
 
 def add_required_elements(mou: MOU, skip: tuple[str, ...] = ()) -> MOU:
-    for code, values in ELEMENT_DEFAULTS.items():
-        if code not in skip:
-            MOUElement.objects.create(mou=mou, code=code, **values)
+    # bulk_create on purpose: a fixture may fill an MOU that is already approved, whose
+    # elements MOUElement.save() refuses to change (mous.services is for real edits).
+    MOUElement.objects.bulk_create(
+        MOUElement(mou=mou, code=code, **values)
+        for code, values in ELEMENT_DEFAULTS.items()
+        if code not in skip
+    )
     return mou
 
 
