@@ -33,8 +33,13 @@ def officer_a(school_a):
 def student_a(school_a):
     student = StudentFactory(student_id="S200001", last_name="Garcia", first_name="Ana")
     EnrollmentFactory(
-        student=student, school=school_a, school_year="2025-26", grade="11",
-        race_ethnicity="hispanic", gender="F", english_learner="Y",
+        student=student,
+        school=school_a,
+        school_year="2025-26",
+        grade="11",
+        race_ethnicity="hispanic",
+        gender="F",
+        english_learner="Y",
     )
     return student
 
