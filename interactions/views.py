@@ -91,7 +91,8 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 def interaction_create(request: HttpRequest) -> HttpResponse:
     _require_any_view(request.user)
     _require(request.user, "interactions.add_interaction")
-    form = InteractionForm(request.POST or None, user=request.user)
+    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    form = InteractionForm(request.POST or None, user=request.user, initial={"occurred_at": now})
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
