@@ -278,7 +278,8 @@ def _save(interaction: Interaction, *, acting_user, reason: str = "") -> None:
     interaction.save()
 
 
-def _require(user, perm: str) -> None:
+def require_perm(user, perm: str) -> None:
+    """403 unless the user holds the permission (views call it too, before any work)."""
     if not user.has_perm(perm):
         raise PermissionDenied
 
@@ -286,7 +287,7 @@ def _require(user, perm: str) -> None:
 @transaction.atomic
 def interaction_create(*, data: dict, acting_user, submit: bool) -> Interaction:
     """Log an interaction as a draft, or submitted at once."""
-    _require(acting_user, "interactions.add_interaction")
+    require_perm(acting_user, "interactions.add_interaction")
     _raise_if(validate_interaction_data(data, acting_user=acting_user))
     interaction = Interaction(logged_by=acting_user)
     _apply(interaction, data)
@@ -314,7 +315,7 @@ def interaction_update(
     After submission an edit needs a reason, stored in the history with the user; an edit of
     a reviewed interaction sends it back for review.
     """
-    _require(acting_user, "interactions.change_interaction")
+    require_perm(acting_user, "interactions.change_interaction")
     if interaction.voided:
         raise ValidationError("A voided interaction cannot be edited.")
     reason = (reason or "").strip()
@@ -353,7 +354,7 @@ def _transition(interaction: Interaction, *, acting_user, reason: str, **changes
 
 @transaction.atomic
 def interaction_submit(*, interaction: Interaction, acting_user) -> Interaction:
-    _require(acting_user, "interactions.change_interaction")
+    require_perm(acting_user, "interactions.change_interaction")
     if interaction.voided or interaction.status != Interaction.Status.DRAFT:
         raise ValidationError("Only a draft can be submitted.")
     data = {f: getattr(interaction, f) for f in FIELDS}
@@ -369,7 +370,7 @@ def interaction_submit(*, interaction: Interaction, acting_user) -> Interaction:
 @transaction.atomic
 def interaction_review(*, interaction: Interaction, acting_user) -> Interaction:
     """A site administrator of the interaction's school marks it reviewed."""
-    _require(acting_user, "interactions.review_interaction")
+    require_perm(acting_user, "interactions.review_interaction")
     if not School.objects.for_user(acting_user).filter(pk=interaction.school_id).exists():
         raise PermissionDenied
     if interaction.voided or interaction.status != Interaction.Status.SUBMITTED:
@@ -387,7 +388,7 @@ def interaction_review(*, interaction: Interaction, acting_user) -> Interaction:
 @transaction.atomic
 def interaction_void(*, interaction: Interaction, acting_user, reason: str) -> Interaction:
     """Void an interaction: it stays on record, with the reason, and leaves every report."""
-    _require(acting_user, "interactions.void_interaction")
+    require_perm(acting_user, "interactions.void_interaction")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the interaction is voided."]})

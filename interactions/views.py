@@ -10,7 +10,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,11 +36,6 @@ PAGE_SIZE = 25
 HISTORY_HIDDEN_FIELDS = {"version"}
 
 
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _scoped(request: HttpRequest):
     return Interaction.objects.for_user(request.user)
 
@@ -57,7 +52,7 @@ def _get(request: HttpRequest, pk: int) -> Interaction:
 
 
 def _require_any_view(user) -> None:
-    _require(user, "interactions.view_interaction")
+    services.require_perm(user, "interactions.view_interaction")
 
 
 @login_required
@@ -90,7 +85,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 def interaction_create(request: HttpRequest) -> HttpResponse:
     _require_any_view(request.user)
-    _require(request.user, "interactions.add_interaction")
+    services.require_perm(request.user, "interactions.add_interaction")
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
     form = InteractionForm(request.POST or None, user=request.user, initial={"occurred_at": now})
     if request.method == "POST" and form.is_valid():
@@ -137,7 +132,7 @@ def _can_edit(user, interaction: Interaction) -> bool:
 @login_required
 def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk)
-    _require(request.user, "interactions.change_interaction")
+    services.require_perm(request.user, "interactions.change_interaction")
     if interaction.voided:
         messages.error(request, "A voided interaction cannot be edited.")
         return redirect("interactions:detail", pk=pk)
@@ -194,7 +189,7 @@ def interaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk)
-    _require(request.user, "interactions.void_interaction")
+    services.require_perm(request.user, "interactions.void_interaction")
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,7 +210,7 @@ def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "interactions.review_interaction")
+    services.require_perm(request.user, "interactions.review_interaction")
     pending = (
         _scoped(request)
         .filter(status=Interaction.Status.SUBMITTED, voided=False)
@@ -230,7 +225,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def interaction_review(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk)
-    _require(request.user, "interactions.review_interaction")
+    services.require_perm(request.user, "interactions.review_interaction")
     try:
         services.interaction_review(interaction=interaction, acting_user=request.user)
     except (ValidationError, services.InteractionConflict) as error:
@@ -244,7 +239,7 @@ def interaction_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def student_search(request: HttpRequest) -> JsonResponse:
     """Up to 10 students of the user's schools matching part of an ID or name."""
-    _require(request.user, "interactions.add_interaction")
+    services.require_perm(request.user, "interactions.add_interaction")
     students = students_for_user(request.user, request.GET.get("q", ""), STUDENT_MATCH_LIMIT)
     return JsonResponse(
         {
@@ -260,7 +255,7 @@ def student_search(request: HttpRequest) -> JsonResponse:
 @require_GET
 def officer_options(request: HttpRequest) -> JsonResponse:
     """The officers assigned to one of the user's schools on a date, for the form's select."""
-    _require(request.user, "interactions.add_interaction")
+    services.require_perm(request.user, "interactions.add_interaction")
     school = (
         School.objects.for_user(request.user)
         .filter(cds_code=request.GET.get("school_cds", ""))
@@ -280,7 +275,7 @@ def officer_options(request: HttpRequest) -> JsonResponse:
 def _label(field: str) -> str:
     try:
         return str(Interaction._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 - a field since removed from the model
+    except FieldDoesNotExist:  # a field since removed from the model
         return field
 
 
