@@ -6,6 +6,7 @@ reports' own (`enrollment`). All or nothing; every error as `line N, column C: m
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 import interactions.importers
 import reports.importers
@@ -45,9 +46,17 @@ class Command(BaseCommand):
 
         stderr = self.stderr._out
         show = progress or (hasattr(stderr, "isatty") and stderr.isatty())
-        result = run_import(
-            importer, data, dry_run=dry_run, progress=Progress(stderr, enabled=show)
-        )
+        try:
+            result = run_import(
+                importer, data, dry_run=dry_run, progress=Progress(stderr, enabled=show)
+            )
+        except IntegrityError as exc:
+            # Another import committed the same natural keys between our checks and our write;
+            # our transaction rolled back whole.
+            raise CommandError(
+                "Another import wrote the same records at the same time; nothing from "
+                f"{file} was written. Run it again.", returncode=1,
+            ) from exc
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
