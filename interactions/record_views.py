@@ -252,6 +252,8 @@ def disclosure_log_pdf(request: HttpRequest, student_id: str) -> HttpResponse:
             "student": student,
             "entries": zip(entries, log_rows(entries), strict=True),
             "columns": LOG_COLUMNS,
+            # Percent of the page per column (# first): room for the free-text columns.
+            "widths": [3, 8, 6, 8, 8, 8, 10, 10, 8, 6, 7, 6, 5, 7],
             "generated_at": timezone.localtime(),
             "generated_by": request.user,
         },
