@@ -132,9 +132,12 @@ def record_access_decide(
         )
     errors: dict[str, list[str]] = {}
     if decision == Status.GRANTED:
-        access_date = access_date or timezone.localdate()
+        today = timezone.localdate()
+        access_date = access_date or today
         if access_date < timezone.localtime(request.created_at).date():
             errors["access_date"] = ["Access cannot be given before the request was made."]
+        elif access_date > today:
+            errors["access_date"] = ["The date access was given cannot be in the future."]
     elif decision == Status.DENIED:
         if access_date or further_parties.strip():
             errors["access_date"] = ["A denied request gives no access."]

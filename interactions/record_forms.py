@@ -4,7 +4,6 @@ collect input, limit choices to the user's scope, and show the service's errors 
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from mous.models import Agency
 from sro_program.models import Officer
@@ -100,12 +99,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when denying: say why.",
     )
-
-    def clean_access_date(self):
-        day = self.cleaned_data.get("access_date")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError("The date access was given cannot be in the future.")
-        return day
 
 
 class CorrectionForm(forms.Form):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from interactions.models import DisclosureLogEntry, RecordAccessRequest
 from interactions.record_access import (
@@ -54,13 +55,13 @@ def test_request_and_grant_are_logged(student, school_a, officer, staff_a, custo
 
     record_access_decide(
         request=req, decision="granted", acting_user=custodian,
-        access_date=dt.date.today(), further_parties="Probation department",
+        access_date=timezone.localdate(), further_parties="Probation department",
     )
     req.refresh_from_db()
     assert req.status == "granted"
     granted = DisclosureLogEntry.objects.get(student=student, kind=Kind.GRANTED)
     assert granted.decided_by.endswith("(custodian)")
-    assert granted.access_date == dt.date.today()
+    assert granted.access_date == timezone.localdate()
     assert granted.further_parties == "Probation department"
     assert granted.recorded_by == custodian
 
@@ -109,8 +110,15 @@ def test_staff_cannot_decide_and_outsiders_cannot_request(
         make_request(student, school_a, officer, board_member)
 
 
-def test_denial_needs_a_reason(student, school_a, officer, staff_a, custodian):
+def test_denial_needs_a_reason_and_access_is_not_dated_ahead(
+    student, school_a, officer, staff_a, custodian
+):
     req = make_request(student, school_a, officer, staff_a)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="future"):
+        record_access_decide(
+            request=req, decision="granted", acting_user=custodian, access_date=tomorrow
+        )
     with pytest.raises(ValidationError) as exc:
         record_access_decide(request=req, decision="denied", acting_user=custodian)
     assert "note" in exc.value.message_dict
