@@ -11,7 +11,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from .exports import safe_row
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
 from .record_access import (
     CORRECT_PERMISSION,
@@ -30,15 +31,11 @@ from .record_access import (
 )
 from .record_forms import CorrectionForm, DecisionForm, RecordAccessRequestForm
 from .selectors import access_requests_for_user, disclosure_log
+from .services import require_perm
 
 VIEW_REQUESTS = "interactions.view_recordaccessrequest"
 VIEW_LOG = "interactions.view_disclosurelogentry"
 PAGE_SIZE = 50
-
-
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -51,7 +48,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def record_access_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, VIEW_REQUESTS)
+    require_perm(request.user, VIEW_REQUESTS)
     requests = access_requests_for_user(request.user)
     status = request.GET.get("status", "")
     if status in RecordAccessRequest.Status.values:
@@ -72,7 +69,7 @@ def record_access_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def record_access_new(request: HttpRequest) -> HttpResponse:
-    _require(request.user, REQUEST_PERMISSION)
+    require_perm(request.user, REQUEST_PERMISSION)
     form = RecordAccessRequestForm(
         request.POST or None, user=request.user,
         initial={"student_id": request.GET.get("student", "")},
@@ -111,7 +108,7 @@ def _school_of(student: Student, user):
 
 @login_required
 def record_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user, VIEW_REQUESTS)
+    require_perm(request.user, VIEW_REQUESTS)
     access_request = get_object_or_404(access_requests_for_user(request.user), pk=pk)
     return render(
         request,
@@ -129,7 +126,7 @@ def record_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def record_access_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     access_request = get_object_or_404(access_requests_for_user(request.user), pk=pk)
-    _require(request.user, DECIDE_PERMISSION)
+    require_perm(request.user, DECIDE_PERMISSION)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +145,7 @@ def record_access_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _student_for_log(request: HttpRequest, student_id: str) -> Student:
     student = get_object_or_404(Student.objects.for_user(request.user), student_id=student_id)
-    _require(request.user, VIEW_LOG)
+    require_perm(request.user, VIEW_LOG)
     return student
 
 
@@ -172,7 +169,7 @@ def disclosure_log_view(request: HttpRequest, student_id: str) -> HttpResponse:
 def disclosure_correct_view(request: HttpRequest, student_id: str, entry_pk: int) -> HttpResponse:
     student = _student_for_log(request, student_id)
     entry = get_object_or_404(DisclosureLogEntry.objects.filter(student=student), pk=entry_pk)
-    _require(request.user, CORRECT_PERMISSION)
+    require_perm(request.user, CORRECT_PERMISSION)
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
@@ -194,15 +191,6 @@ LOG_COLUMNS = [
     "Recorded", "Entry", "Basis", "Requester", "Agency", "Records", "Legitimate interest",
     "Decided by", "Access given on", "Further parties", "Note", "Corrects entry", "Recorded by",
 ]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value) -> str:
-    """A spreadsheet would run a cell starting with = + - @ tab or CR as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def log_rows(entries) -> list[list[str]]:
     rows = []
     for entry in entries:
@@ -236,7 +224,7 @@ def disclosure_log_csv(request: HttpRequest, student_id: str) -> HttpResponse:
     writer.writerow(["Entry ID", "Student ID", *LOG_COLUMNS])
     entries = list(disclosure_log(student))
     for entry, row in zip(entries, log_rows(entries), strict=True):
-        writer.writerow([formula_safe(v) for v in [entry.pk, student.student_id, *row]])
+        writer.writerow(safe_row([str(entry.pk), student.student_id, *row]))
     return response
 
 

@@ -16,7 +16,6 @@ from interactions.record_access import (
     record_access_decide,
     record_access_request,
 )
-from interactions.record_views import formula_safe
 from tests.factories import AgencyFactory, EnrollmentFactory, OfficerFactory, UserFactory
 
 Kind = DisclosureLogEntry.Kind
@@ -312,12 +311,3 @@ def test_custodian_corrects_from_the_log_page(as_user, entry, custodian, site_ad
     response = as_user(custodian).post(url, {"note": "Records were the spring term"})
     assert response.status_code == 302
     assert DisclosureLogEntry.objects.get(corrects=entry).note == "Records were the spring term"
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (None, ""), (7, "7")],
-)
-def test_formula_safe(value, expected):
-    assert formula_safe(value) == expected
