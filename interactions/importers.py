@@ -345,13 +345,17 @@ def upsert(
             to_update.append(obj)
         else:
             unchanged += 1
-    # Imported rows keep an audit trail like any other change (simple_history).
-    for batch in _batches(to_create):
-        bulk_create_with_history(batch, model, default_change_reason=CHANGE_REASON)
-    for batch in _batches(to_update):
-        bulk_update_with_history(
-            batch, model, [*fields, *touched], default_change_reason=CHANGE_REASON
-        )
+    fields = [*fields, *touched]
+    if hasattr(model._meta, "simple_history_manager_attribute"):
+        # Imported rows keep an audit trail like any other change (simple_history).
+        for batch in _batches(to_create):
+            bulk_create_with_history(batch, model, default_change_reason=CHANGE_REASON)
+        for batch in _batches(to_update):
+            bulk_update_with_history(batch, model, fields, default_change_reason=CHANGE_REASON)
+    else:
+        model.objects.bulk_create(to_create, batch_size=BATCH)
+        if to_update:
+            model.objects.bulk_update(to_update, fields, batch_size=BATCH)
     return Counts(len(to_create), len(to_update), unchanged)
 
 
