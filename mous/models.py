@@ -1,4 +1,7 @@
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -22,11 +25,39 @@ class Agency(models.Model):
         return f"{self.name} ({self.ori})"
 
 
+def one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
 class MOUQuerySet(models.QuerySet):
-    def in_force_on(self, day):
+    def for_user(self, user):
+        """MOUs are district-wide: every holder of `mous.view_mou` sees them all."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self if user.has_perm("mous.view_mou") else self.none()
+
+    def board_approved(self):
+        """MOUs the Board approved: approved now, or approved and later superseded or
+        terminated (those stay in force up to `ended_on`, so history stays covered)."""
         return self.filter(
-            status=MOU.Status.APPROVED, effective_date__lte=day
-        ).filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=day))
+            Q(status=MOU.Status.APPROVED)
+            | Q(status__in=MOU.ENDED_STATUSES, board_date__isnull=False)
+        )
+
+    def in_force_between(self, start, end):
+        """Board-approved MOUs in force on every day from `start` to `end` (inclusive)."""
+        return (
+            self.board_approved()
+            .filter(effective_date__lte=start)
+            .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=end))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=end))
+        )
+
+    def in_force_on(self, day):
+        return self.in_force_between(day, day)
 
 
 class MOU(models.Model):
@@ -38,6 +69,17 @@ class MOU(models.Model):
         APPROVED = "approved", "Board-approved"
         SUPERSEDED = "superseded", "Superseded"
         TERMINATED = "terminated", "Terminated"
+
+    # Content is locked from Board approval on; a change is an amendment (a new version).
+    LOCKED_STATUSES = (Status.APPROVED, Status.SUPERSEDED, Status.TERMINATED)
+    ENDED_STATUSES = (Status.SUPERSEDED, Status.TERMINATED)
+    # The agreement itself. `next_review_date` is not here: reviews are scheduled after
+    # approval. The signed document may be attached once after approval (signatures often
+    # follow the Board meeting) but never replaced.
+    CONTENT_FIELDS = ("agency_id", "title", "version", "supersedes_id", "effective_date",
+                      "expiry_date")
+    # The approval record is as fixed as the agreement once it is made.
+    APPROVAL_FIELDS = ("board_date", "board_item", "approved_by_id", "approved_at")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mous")
     title = models.CharField(max_length=200)
@@ -63,6 +105,10 @@ class MOU(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    ended_on = models.DateField(
+        "in force until", null=True, blank=True,
+        help_text="Set when the MOU is superseded or terminated: its last day in force.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -82,10 +128,72 @@ class MOU(models.Model):
                 | Q(expiry_date__gte=models.F("effective_date")),
                 name="mou_expiry_after_effective",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "under_review", "terminated"])
+                | (Q(board_date__isnull=False) & ~Q(board_item="")),
+                name="mou_approved_has_board_record",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Enforced here too, so no form, import or script can edit an approved agreement.
+        self.clean()
+        if self.next_review_date is None and self.effective_date is not None:
+            self.next_review_date = one_year_after(self.effective_date)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED_STATUSES
+
+    def _stored(self) -> dict | None:
+        if self.pk is None:
+            return None
+        return (
+            MOU.objects.filter(pk=self.pk)
+            .values("status", "document", *self.CONTENT_FIELDS, *self.APPROVAL_FIELDS)
+            .first()
+        )
+
+    def locked_changes(self, stored: dict | None) -> list[str]:
+        """Names of content fields changed since Board approval (empty: nothing refused)."""
+        if stored is None or stored["status"] not in self.LOCKED_STATUSES:
+            return []
+        changed = [
+            self._meta.get_field(f.removesuffix("_id")).verbose_name
+            for f in (*self.CONTENT_FIELDS, *self.APPROVAL_FIELDS)
+            if getattr(self, f) != stored[f]
+        ]
+        if self.status not in self.LOCKED_STATUSES:  # e.g. back to draft, by a history revert
+            changed.append("status")
+        if stored["document"] and (self.document.name or "") != stored["document"]:
+            changed.append(self._meta.get_field("document").verbose_name)
+        return changed
+
+    def lock_message(self, changed=(), status: str | None = None) -> str:
+        label = self.Status(status or self.status).label.lower()
+        what = f" ({', '.join(str(c) for c in changed)})" if changed else ""
+        return (
+            f"This MOU is {label}; its content is locked and cannot be changed{what}. "
+            "To change it, create an amendment (a new version for the Board to approve)."
+        )
+
+    def clean(self) -> None:
+        stored = self._stored()
+        changed = self.locked_changes(stored)
+        if changed:
+            raise ValidationError(self.lock_message(changed, status=stored["status"]))
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(
+                f"Only a draft MOU can be deleted; this one is {self.get_status_display()}. "
+                "Terminate it instead, with a reason."
+            )
+        return super().delete(*args, **kwargs)
 
 
 class MOUElement(models.Model):
@@ -112,6 +220,9 @@ class MOUElement(models.Model):
         Code.DUTY_HOURS,
         Code.PERFORMANCE_MONITORING,
     )
+    OPTIONAL = (Code.NONDISCRIMINATION, Code.DISPROPORTIONALITY_TRAINING, Code.LEAVE_STAFFING)
+    # Policy order (BP 3515.31 lists the six, then the optional terms): checklists use it.
+    ORDER = {code: index for index, code in enumerate(REQUIRED + OPTIONAL)}
 
     mou = models.ForeignKey(MOU, on_delete=models.CASCADE, related_name="elements")
     code = models.CharField(max_length=40, choices=Code.choices)
@@ -137,6 +248,23 @@ class MOUElement(models.Model):
 
     def __str__(self) -> str:
         return self.get_code_display()
+
+    def save(self, *args, **kwargs) -> None:
+        self.clean()
+        super().save(*args, **kwargs)
+
+    def _parent_locked(self) -> MOU | None:
+        mou = MOU.objects.filter(pk=self.mou_id).only("status").first()
+        return mou if mou is not None and mou.is_locked else None
+
+    def clean(self) -> None:
+        mou = self._parent_locked()
+        if mou is not None:
+            raise ValidationError(mou.lock_message([str(self)]))
+
+    def delete(self, *args, **kwargs):
+        self.clean()
+        return super().delete(*args, **kwargs)
 
 
 class MOUTransition(models.Model):

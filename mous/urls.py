@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "mous"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+]

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils import timezone
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class BoardApprovalForm(forms.Form):
+    board_date = forms.DateField(
+        label="Board meeting date", widget=DateInput,
+        help_text="The date of the meeting at which the Board approved the MOU.",
+    )
+    board_item = forms.CharField(
+        label="Agenda item or resolution no.", max_length=100,
+        help_text="As in the minutes, e.g. Item 9.2 or Resolution 2024-25/07.",
+    )
+
+    def clean_board_date(self):
+        day = self.cleaned_data["board_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "This date is in the future. Record the approval after the Board meeting."
+            )
+        return day
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the MOU ends, e.g. the Board's decision, or notice given by the agency.",
+    )
+    ended_on = forms.DateField(
+        label="Last day in force", required=False, widget=DateInput,
+        help_text="Approved MOUs only. Empty: today.",
+    )
