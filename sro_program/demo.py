@@ -4,6 +4,7 @@ spec/interfaces.md. Reproducible from the seed in ctx.rng."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 from random import Random
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.contrib.auth.models import Group
 from mous.models import Agency
 
 from . import roles
-from .models import Officer, School, SchoolMembership
+from .models import Officer, School, SchoolMembership, add_months
 
 DISTRICT_CDS = "3367157"  # county 33 + district 67157 (a fictional union high school district)
 
@@ -127,3 +128,159 @@ def seed(ctx: DemoContext) -> None:
             user.groups.add(Group.objects.get(name=roles.STAFF))
             SchoolMembership.objects.get_or_create(user=user, school=school)
     ctx.say(f"  {len(ctx.schools)} schools, {len(ctx.officers) + 1} officers, demo users")
+
+
+# Assignments, training and presentations (issue 4) -----------------------------------------
+# Everything goes through sro_program.services, as an administrator would do it, so the demo
+# obeys the same rules as real data. Training is renewed up to today, so the only gap on the
+# compliance page is the one made on purpose: Officer Nguyen has never had the agency's
+# use-of-force training and was assigned through a district administrator's override.
+
+ASSIGNMENT_START = date(2024, 8, 1)
+GAP_OFFICER = 1  # Nguyen: no use_of_force_policy record
+GAP_TOPIC = "use_of_force_policy"
+OVERRIDE_REASON = (
+    "The agency's use-of-force course was full for the summer session; Officer Nguyen is "
+    "enrolled in the next one. Approved to start so Arroyo Seco is not without an SRO."
+)
+
+
+def _weekdays(start: time, end: time, days=range(5)) -> list[tuple[int, time, time]]:
+    return [(d, start, end) for d in days]
+
+
+def _school_year_start(today: date) -> date:
+    """Staff are trained in August, before students return."""
+    year = today.year if today >= date(today.year, 8, 15) else today.year - 1
+    return date(year, 8, 15)
+
+
+def _seed_officer_training(ctx: DemoContext, today: date) -> int:
+    from .models import OfficerTraining, TrainingTopic
+
+    topics = {t.code: t for t in TrainingTopic.objects.filter(audience="officer")}
+    recommended = [t for t in topics.values() if not t.required_before_assignment]
+    records = []
+    for index, officer in enumerate(ctx.officers):
+        chosen = [t for t in topics.values() if t.required_before_assignment]
+        chosen += ctx.rng.sample(recommended, k=ctx.rng.randint(1, len(recommended)))
+        for topic in chosen:
+            if index == GAP_OFFICER and topic.code == GAP_TOPIC:
+                continue
+            # First taken in spring 2024, then renewed whenever it lapses, up to today.
+            day = date(2024, 3, 1) + timedelta(days=ctx.rng.randint(0, 120))
+            while day <= today:
+                records.append(
+                    OfficerTraining(
+                        officer=officer, topic=topic, completed_on=day,
+                        hours=ctx.rng.choice([4, 8, 16, 24]),
+                        provider=ctx.rng.choice(
+                            ["CA POST", "Valle Verde PD Training Unit", "NASRO",
+                             "Riverside County Office of Education"]
+                        ),
+                    )
+                )
+                if not topic.renewal_months:
+                    break
+                # Renewed a few weeks before it lapses.
+                lapse = add_months(day, topic.renewal_months)
+                day = lapse - timedelta(days=ctx.rng.randint(7, 50))
+    for record in records:
+        record.save()  # computes expires_on
+    return len(records)
+
+
+def seed_program(ctx: DemoContext) -> None:
+    from django.utils import timezone
+
+    from mous.models import MOU
+
+    from . import services
+    from .models import Assignment, PresentationRequest, StaffTraining, TrainingTopic
+
+    if Assignment.objects.filter(officer__in=ctx.officers).exists():
+        ctx.say("  assignments already present; left as they are")
+        return
+    today = timezone.localdate()
+    admin = ctx.users["district.admin"]
+    mou = ctx.extra.get("mou") or MOU.objects.filter(agency=ctx.agency, status="approved").first()
+    trained = _seed_officer_training(ctx, today)
+
+    s, o = ctx.schools, ctx.officers
+    full_day = _weekdays(time(7, 30), time(15, 30))
+    plan = [
+        # officer, school, duty hours, override reason
+        (o[0], s[0], full_day, ""),
+        (o[1], s[1], full_day, OVERRIDE_REASON),
+        (o[2], s[2], full_day, ""),
+        (o[3], s[3], full_day, ""),
+        # Whitfield serves Rancho Alamitos in the morning and the continuation school after.
+        (o[4], s[4], _weekdays(time(7, 0), time(12, 0)), ""),
+        (o[4], s[5], _weekdays(time(12, 30), time(15, 30)), ""),
+        # Castillo: the continuation school's mornings.
+        (o[5], s[5], _weekdays(time(7, 30), time(11, 30)), ""),
+    ]
+    made = []
+    for officer, school, hours, reason in plan:
+        made.append(
+            services.assignment_create(
+                officer=officer, school=school, mou=mou, start_date=ASSIGNMENT_START,
+                duty_hours=hours, override_reason=reason, acting_user=admin,
+            )
+        )
+    # Delgado's leave in spring 2025: Castillo covers Desert Sun in the afternoons.
+    made.append(
+        services.assignment_create(
+            officer=o[5], school=s[3], mou=mou, start_date=date(2025, 2, 3),
+            end_date=date(2025, 3, 28), kind=Assignment.Kind.LEAVE_COVERAGE, covers=made[3],
+            duty_hours=_weekdays(time(12, 0), time(16, 0)), acting_user=admin,
+        )
+    )
+
+    # Staff training on the SRO role: most of the first school, some elsewhere, one person
+    # without an account; the rest are the coverage gap the page shows.
+    topic = TrainingTopic.objects.get(code="sro_role_and_contact")
+    session = _school_year_start(today)
+    staff_records = [
+        StaffTraining(topic=topic, user=ctx.users[name], school=s[0], completed_on=session)
+        for name in ("site.admin", "staff")
+    ]
+    staff_records.append(
+        StaffTraining(topic=topic, user=ctx.users["staff2"], school=s[1], completed_on=session)
+    )
+    for index, school in enumerate(s):
+        for n in range(1, 4):
+            if ctx.rng.random() < 0.5:
+                user = get_user_model().objects.get(username=f"staff.{index + 1}.{n}")
+                staff_records.append(
+                    StaffTraining(topic=topic, user=user, school=school, completed_on=session)
+                )
+    staff_records.append(
+        StaffTraining(topic=topic, person_name="Campus supervisor (no account)", school=s[0],
+                      completed_on=session)
+    )
+    StaffTraining.objects.bulk_create(staff_records)
+
+    # Presentations at the first school: one approved, one waiting for the Superintendent.
+    site_admin = ctx.users["site.admin"]
+    approved = services.presentation_request_create(
+        school=s[0], officer=o[0], topic="Online safety and sextortion",
+        audience=PresentationRequest.Audience.CLASSROOM, date=today + timedelta(days=7),
+        acting_user=site_admin,
+    )
+    services.presentation_decide(
+        request=approved, decision=PresentationRequest.Status.APPROVED,
+        note="Approved; coordinate with the health teacher.",
+        acting_user=ctx.users["superintendent"],
+    )
+    services.presentation_request_create(
+        school=s[0], officer=o[0], topic="Vaping and fentanyl: what parents should know",
+        audience=PresentationRequest.Audience.PARENT, date=today + timedelta(days=21),
+        acting_user=site_admin,
+    )
+    ctx.extra["assignments"] = made
+    ctx.say(
+        f"  {len(made)} assignments (one leave coverage, one training override), "
+        f"{trained} officer training records, {len(staff_records)} staff training records, "
+        "2 presentation requests"
+    )

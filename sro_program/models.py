@@ -7,9 +7,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from mous.models import MOU, Agency
-from mous.validators import validate_upload_size
 
 from .scoping import SchoolScopedQuerySet
+from .validators import validate_training_evidence
 
 cds_validator = RegexValidator(
     r"^\d{14}$", "A CDS code is exactly 14 digits (county, district, school), e.g. 33671570000000."
@@ -134,6 +134,12 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["school__name", "-start_date"]
+        permissions = [
+            (
+                "override_training_requirement",
+                "Can assign an officer missing required training, recording a reason",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -223,7 +229,7 @@ class OfficerTraining(models.Model):
     hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
     provider = models.CharField(max_length=200, blank=True)
     evidence = models.FileField(
-        upload_to="training/%Y/", blank=True, validators=[validate_upload_size]
+        upload_to="training/%Y/", blank=True, validators=[validate_training_evidence]
     )
     expires_on = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sro_program"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("compliance/", views.compliance, name="compliance"),
+    path("presentations/", views.presentation_list, name="presentation_list"),
+    path("presentations/new/", views.presentation_create, name="presentation_create"),
+    path("presentations/<int:pk>/decide/", views.presentation_decide, name="presentation_decide"),
+]
