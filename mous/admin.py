@@ -130,6 +130,12 @@ class MOUAdmin(SimpleHistoryAdmin):
         return qs.select_related("agency", "supersedes").prefetch_related("elements")
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None:  # a new MOU is a draft with the agency's next version number
+            return [
+                (None, {"fields": ["agency", "title"]}),
+                ("Dates", {"fields": ["effective_date", "expiry_date", "next_review_date"]}),
+                ("Signed document", {"fields": ["document"]}),
+            ]
         fieldsets = [
             (None, {"fields": ["agency", "title", "version", "supersedes", "status"]}),
             ("Dates", {"fields": ["effective_date", "expiry_date", "next_review_date",
@@ -138,10 +144,9 @@ class MOUAdmin(SimpleHistoryAdmin):
             ("Board approval", {"fields": ["board_date", "board_item", "approved_by",
                                            "approved_at"]}),
         ]
-        if obj is not None:
-            fieldsets.insert(1, ("Checklist of required elements (BP 3515.31)",
-                                 {"fields": ["checklist"]}))
-            fieldsets.append(("Status history", {"fields": ["transition_history"]}))
+        fieldsets.insert(1, ("Checklist of required elements (BP 3515.31)",
+                             {"fields": ["checklist"]}))
+        fieldsets.append(("Status history", {"fields": ["transition_history"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):

@@ -145,8 +145,12 @@ def _transition(mou: MOU, new_status: str, user, reason: str, **changes) -> MOUT
     mou._history_user = user  # simple_history: the acting user, also outside a request
     mou._change_reason = reason[:100] if reason else None
     mou.save()
+    return _log(mou, old, new_status, user, reason)
+
+
+def _log(mou: MOU, old: str, new: str, user, reason: str) -> MOUTransition:
     return MOUTransition.objects.create(
-        mou=mou, from_status=old, to_status=new_status, acting_user=user,
+        mou=mou, from_status=old, to_status=new, acting_user=user,
         acting_username=getattr(user, "username", ""), reason=reason,
     )
 
@@ -190,10 +194,7 @@ def mou_create(*, mou: MOU, acting_user, reason: str = "Created") -> MOU:
     mou.full_clean()
     mou._history_user = acting_user
     mou.save()
-    MOUTransition.objects.create(
-        mou=mou, from_status="", to_status=MOU.Status.DRAFT, acting_user=acting_user,
-        acting_username=acting_user.username, reason=reason,
-    )
+    _log(mou, "", MOU.Status.DRAFT, acting_user, reason)
     return mou
 
 
@@ -336,19 +337,14 @@ def mou_create_amendment(*, mou: MOU, acting_user, reason: str = "") -> MOU:
     )
     amendment._history_user = acting_user
     amendment.save()
-    elements = []
-    for element in locked.elements.all():
-        elements.append(
-            MOUElement(mou=amendment, code=element.code,
-                       **{f: getattr(element, f) for f in ELEMENT_FIELDS})
-        )
-    for element in elements:  # one by one, so each gets its history row
-        element._history_user = acting_user
-        element.save()
-    MOUTransition.objects.create(
-        mou=amendment, from_status="", to_status=MOU.Status.DRAFT, acting_user=acting_user,
-        acting_username=acting_user.username,
-        reason=f"Amendment of version {locked.version}" + (f": {reason}" if reason else ""),
+    for element in locked.elements.all():  # one by one, so each copy gets its history row
+        copy = MOUElement(mou=amendment, code=element.code,
+                          **{f: getattr(element, f) for f in ELEMENT_FIELDS})
+        copy._history_user = acting_user
+        copy.save()
+    _log(
+        amendment, "", MOU.Status.DRAFT, acting_user,
+        f"Amendment of version {locked.version}" + (f": {reason}" if reason else ""),
     )
     return amendment
 
