@@ -15,7 +15,9 @@ class AuditEventFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     model = django_filters.ChoiceFilter(label="What", choices=[], empty_label="Any record")
-    action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices, empty_label="Any action")
+    action = django_filters.ChoiceFilter(
+        choices=AuditEvent.Action.choices, empty_label="Any action"
+    )
     object_id = django_filters.CharFilter(label="Record id")
 
     class Meta:

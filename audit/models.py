@@ -39,4 +39,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["app_label", "model", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action} {self.object_repr}"
+        who = self.username or "system"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"

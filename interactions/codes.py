@@ -4,7 +4,9 @@ from django.db import models
 
 
 class RaceEthnicity(models.TextChoices):
-    AMERICAN_INDIAN_ALASKA_NATIVE = "american_indian_alaska_native", "American Indian or Alaska Native"
+    AMERICAN_INDIAN_ALASKA_NATIVE = (
+        "american_indian_alaska_native", "American Indian or Alaska Native",
+    )
     ASIAN = "asian", "Asian"
     PACIFIC_ISLANDER = "pacific_islander", "Pacific Islander"
     FILIPINO = "filipino", "Filipino"

@@ -15,7 +15,6 @@ from mous.models import MOU, Agency, MOUElement
 from sro_program import roles
 from sro_program.models import Assignment, DutyHours, Officer, School, SchoolMembership
 
-
 ROLE_MIGRATIONS = [
     "sro_program.migrations.0002_roles_and_training_topics",
     "interactions.migrations.0002_roles",

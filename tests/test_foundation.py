@@ -87,7 +87,9 @@ def test_board_member_cannot_reach_admin(as_user, board_member):
 def test_login_throttled_after_repeated_failures(client, staff_a):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "staff_a", "password": "wrong"})
-    response = client.post("/accounts/login/", {"username": "staff_a", "password": "pw-for-tests-1"})
+    response = client.post(
+        "/accounts/login/", {"username": "staff_a", "password": "pw-for-tests-1"}
+    )
     assert response.status_code == 429
     assert b"Sign-in paused" in response.content
 
