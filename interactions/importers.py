@@ -70,7 +70,15 @@ class RowError:
 
 class Errors(list):
     def add(self, line: int, column: str, message: str) -> None:
-        self.append(RowError(line, column, message))
+        # One error, one line of output, whatever text a message echoes from the file.
+        self.append(RowError(line, printable(column), printable(message)))
+
+
+def printable(text: str) -> str:
+    """Control characters (newlines, tabs, NUL, bidi overrides) escaped, e.g. \\n."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 @dataclass
@@ -140,6 +148,9 @@ class Importer:
 # Reading the file --------------------------------------------------------------------------------
 
 
+SANE_NAME = re.compile(r"^[\w .()-]{1,60}$")
+
+
 def read_csv(data: bytes, columns: tuple[str, ...], errors: Errors) -> list[Row]:
     """Decode (UTF-8, BOM allowed), check the header, and return the data rows."""
     try:
@@ -159,9 +170,15 @@ def read_csv(data: bytes, columns: tuple[str, ...], errors: Errors) -> list[Row]
         return []
     header = [h.strip() for h in header]
     seen: set[str] = set()
-    for name in header:
+    for position, name in enumerate(header, 1):
         if name not in columns:
-            errors.add(1, name or "(empty)", f"Unknown column. Expected: {', '.join(columns)}.")
+            # Name the column as written when it reads as a name, else by its position.
+            label = name if SANE_NAME.match(name) else f"#{position}"
+            errors.add(
+                1, label,
+                f"Unknown column {quoted(name)}. Expected: {', '.join(columns)}."
+                if label != name else f"Unknown column. Expected: {', '.join(columns)}.",
+            )
         elif name in seen:
             errors.add(1, name, "The column appears twice.")
         seen.add(name)
@@ -232,6 +249,12 @@ def run_import(
 # Cell checks -------------------------------------------------------------------------------------
 
 
+def quoted(value: str, limit: int = 40) -> str:
+    """A cell's value for an error message: quoted, on one line, shortened when long."""
+    text = printable(value)
+    return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
+
+
 def required(row: Row, column: str, errors: Errors, max_length: int | None = None) -> str:
     value = row[column]
     if not value:
@@ -245,7 +268,7 @@ def choice(row: Row, column: str, choices, errors: Errors) -> str:
     value = row[column]
     values = choices.values if hasattr(choices, "values") else [c for c, _ in choices]
     if value not in values:
-        shown = f"“{value}”" if value else "An empty cell"
+        shown = quoted(value) if value else "An empty cell"
         errors.add(row.line, column, f"{shown} is not one of: {', '.join(values)}.")
     return value
 
@@ -261,7 +284,7 @@ def iso_date(row: Row, column: str, errors: Errors, *, optional: bool = False) -
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.add(row.line, column, f"“{value}” is not a date in the form 2025-09-30.")
+        errors.add(row.line, column, f"{quoted(value)} is not a date in the form 2025-09-30.")
         return None
 
 
@@ -272,7 +295,7 @@ def school_year(row: Row, column: str, errors: Errors) -> str:
     value = row[column]
     match = SCHOOL_YEAR.match(value)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        errors.add(row.line, column, f"“{value}” is not a school year like 2025-26.")
+        errors.add(row.line, column, f"{quoted(value)} is not a school year like 2025-26.")
     return value
 
 
@@ -284,7 +307,7 @@ def district_datetime(row: Row, column: str, errors: Errors) -> datetime | None:
     except ValueError:
         errors.add(
             row.line, column,
-            f"“{value}” is not an ISO 8601 date and time, e.g. 2025-10-14T10:30 or "
+            f"{quoted(value)} is not an ISO 8601 date and time, e.g. 2025-10-14T10:30 or "
             "2025-10-14T10:30:00-07:00.",
         )
         return None
@@ -297,7 +320,7 @@ def known(row: Row, column: str, objects: dict, errors: Errors, message: str):
     """The object a cell names (from a bulk lookup), or an error."""
     obj = objects.get(row[column])
     if obj is None:
-        errors.add(row.line, column, f"{message} “{row[column]}”.")
+        errors.add(row.line, column, f"{message} {quoted(row[column])}.")
     return obj
 
 
@@ -592,7 +615,7 @@ class InteractionsImporter(Importer):
             if agency is not None and officer is None:
                 errors.add(
                     row.line, "officer_badge",
-                    f"No officer with badge “{row['officer_badge']}” at {agency.name}.",
+                    f"No officer with badge {quoted(row['officer_badge'])} at {agency.name}.",
                 )
             de_escalation = yes_no(row, "de_escalation", errors)
             for rule_field, messages in validate_interaction_fields(row.values).items():

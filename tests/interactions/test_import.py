@@ -276,3 +276,13 @@ def test_command_exits_with_status_1(tmp_path):
     )
     assert proc.returncode == 1
     assert "line 1, column grade_low: Missing column." in proc.stderr
+
+
+def test_each_error_is_one_line_whatever_the_cell_holds(school, tmp_path):
+    text = ROSTER_HEADER + '2025-26,S1,"33671570000011\nX",A,B,,10,F,"his\tpanic",none,N,N,N,N\n'
+    status, _, err = run("roster", write(tmp_path, text))
+    assert status == 1
+    assert "line 2, column school_cds: No school with CDS code “33671570000011\\nX”." in err
+    assert "line 2, column race_ethnicity: “his\\tpanic” is not one of" in err
+    header = "cds_code,name,grade_low,grade_high,a:b\n33671570000011,A,09,12,x\n"
+    assert "line 1, column #5: Unknown column “a:b”." in run("schools", write(tmp_path, header))[2]
