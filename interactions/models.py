@@ -11,8 +11,8 @@ from sro_program.scoping import SchoolScopedQuerySet, school_ids_for, sees_all_s
 from .codes import (
     Disability,
     Gender,
-    Injury,
     InitiatedBy,
+    Injury,
     Location,
     RaceEthnicity,
     Reason,
