@@ -6,9 +6,11 @@ checks every row (with a fixed number of bulk queries) and reports every error a
 `line N, column C: message`, and only a file without errors is written, by the kind's `write`,
 inside one transaction. Rows are upserted by their natural key, so a file can be imported again.
 
-A kind is an `Importer`: `columns`, `validate(rows, errors, progress) -> plan` and
-`write(plan, progress) -> Counts`. Higher apps add kinds in their own registry (the reports
-app's `reports.importers.KINDS`, for `enrollment`); the command merges the registries.
+A kind is an `Importer`: `columns`, `validate(rows, errors, progress) -> plan`,
+`planned(plan) -> Counts` (for --dry-run) and `write(plan, progress) -> Counts`;
+`UpsertImporter` implements the last two for one model and its natural key. Higher apps add
+kinds in their own registry (the reports app's `reports.importers.KINDS`, for `enrollment`);
+the command merges the registries.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -174,11 +176,7 @@ def read_csv(data: bytes, columns: tuple[str, ...], errors: Errors) -> list[Row]
         if name not in columns:
             # Name the column as written when it reads as a name, else by its position.
             label = name if SANE_NAME.match(name) else f"#{position}"
-            errors.add(
-                1, label,
-                f"Unknown column {quoted(name)}. Expected: {', '.join(columns)}."
-                if label != name else f"Unknown column. Expected: {', '.join(columns)}.",
-            )
+            errors.add(1, label, f"Unknown column {quoted(name)}. Expected: {', '.join(columns)}.")
         elif name in seen:
             errors.add(1, name, "The column appears twice.")
         seen.add(name)
@@ -200,7 +198,7 @@ def read_csv(data: bytes, columns: tuple[str, ...], errors: Errors) -> list[Row]
             break
         if cells and any(c.strip() for c in cells):
             if len(cells) != len(header):
-                column = header[min(len(cells), len(header)) - 1] if cells else header[0]
+                column = header[min(len(cells), len(header)) - 1]
                 errors.add(
                     start, column, f"The row has {len(cells)} cells; the header has {len(header)}."
                 )
@@ -217,7 +215,6 @@ class Result:
     errors: Errors = field(default_factory=Errors)
     counts: Counts = field(default_factory=Counts)
     rows: int = 0
-    written: bool = False
 
 
 def run_import(
@@ -225,8 +222,6 @@ def run_import(
 ) -> Result:
     """Validate the whole file, then write it in one transaction (unless there is an error or
     this is a dry run)."""
-    from django.db import transaction
-
     progress = progress or Progress()
     result = Result()
     rows = read_csv(data, importer.columns, result.errors)
@@ -242,7 +237,6 @@ def run_import(
         return result
     with transaction.atomic():
         result.counts = importer.write(plan, progress)
-    result.written = True
     return result
 
 
@@ -407,29 +401,18 @@ def _lookup(model, field: str, values: set[str], **filters) -> dict[str, models.
     return out
 
 
-@dataclass
-class Plan:
-    """What validation found: field dicts per model, in write order, and how many exist."""
-
-    steps: list[tuple[type[models.Model], tuple[str, ...], list[dict]]]
-
-
 class UpsertImporter(Importer):
-    """Kinds whose rows map to field dicts upserted by natural key."""
+    """A kind whose rows become field dicts of one model, upserted by its natural key."""
 
-    def planned(self, plan: Plan) -> Counts:
-        total = Counts()
-        for model, key, items in plan.steps:
-            found = _existing(model, key, items)
-            total.created += len(items) - len(found)
-            total.updated += len(found)
-        return total
+    model: type[models.Model]
+    key: tuple[str, ...]
 
-    def write(self, plan: Plan, progress: Progress) -> Counts:
-        total = Counts()
-        for model, key, items in plan.steps:
-            total = total + upsert(model, key, items, progress)
-        return total
+    def planned(self, plan: list[dict]) -> Counts:
+        found = _existing(self.model, self.key, plan)
+        return Counts(created=len(plan) - len(found), updated=len(found))
+
+    def write(self, plan: list[dict], progress: Progress) -> Counts:
+        return upsert(self.model, self.key, plan, progress)
 
 
 # Kinds -------------------------------------------------------------------------------------------
@@ -440,6 +423,7 @@ ORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 
 class SchoolsImporter(UpsertImporter):
     columns = ("cds_code", "name", "grade_low", "grade_high")
+    model, key = School, ("cds_code",)
 
     def validate(self, rows, errors, progress):
         items = []
@@ -457,11 +441,12 @@ class SchoolsImporter(UpsertImporter):
                 {"cds_code": row["cds_code"], "name": name, "grade_low": low, "grade_high": high}
             )
         duplicates(rows, lambda r: r["cds_code"], "cds_code", errors)
-        return Plan([(School, ("cds_code",), items)])
+        return items
 
 
 class AgenciesImporter(UpsertImporter):
     columns = ("ori", "name")
+    model, key = Agency, ("ori",)
 
     def validate(self, rows, errors, progress):
         items = []
@@ -472,11 +457,12 @@ class AgenciesImporter(UpsertImporter):
                 )
             items.append({"ori": row["ori"], "name": required(row, "name", errors, 200)})
         duplicates(rows, lambda r: r["ori"], "ori", errors)
-        return Plan([(Agency, ("ori",), items)])
+        return items
 
 
 class OfficersImporter(UpsertImporter):
     columns = ("agency_ori", "badge_number", "last_name", "first_name", "sworn")
+    model, key = Officer, ("agency_id", "badge_number")
 
     def validate(self, rows, errors, progress):
         agencies = _lookup(Agency, "ori", {r["agency_ori"] for r in rows})
@@ -491,7 +477,7 @@ class OfficersImporter(UpsertImporter):
                 "sworn": yes_no(row, "sworn", errors) == "Y",
             })
         duplicates(rows, lambda r: (r["agency_ori"], r["badge_number"]), "badge_number", errors)
-        return Plan([(Officer, ("agency_id", "badge_number"), items)])
+        return items
 
 
 DEMOGRAPHIC_CHOICES = {
@@ -572,11 +558,12 @@ def _pairs(model, field: str, values: set[str]):
         yield from model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "pk")
 
 
-class InteractionsImporter(Importer):
+class InteractionsImporter(UpsertImporter):
     """Historical interactions, submitted on import. The officer must exist at the agency (not
     an assignment: history may predate the assignments on record); the demographic snapshot
     comes from the student's roster row for the school year of `occurred_at`."""
 
+    model, key = Interaction, ("external_id",)
     columns = (
         "external_id", "occurred_at", "school_cds", "student_id", "officer_badge", "agency_ori",
         "location", "initiated_by", "requested_by_role", "reason", "outcomes", "force_types",
@@ -665,10 +652,6 @@ class InteractionsImporter(Importer):
             ),
             **enrollment.demographics(),
         }
-
-    def planned(self, plan) -> Counts:
-        found = _existing(Interaction, ("external_id",), plan)
-        return Counts(created=len(plan) - len(found), updated=len(found))
 
     def write(self, plan, progress) -> Counts:
         # A re-imported draft becomes submitted; reviewed or voided records keep their status.

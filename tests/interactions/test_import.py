@@ -76,8 +76,8 @@ def test_unknown_and_missing_columns(db, tmp_path):
     text = "cds_code,name,grade_low,grade_hi,citizenship\n33671570000011,A,09,12,x\n"
     status, _, err = run("schools", write(tmp_path, text))
     assert status == 1
-    assert "line 1, column grade_hi: Unknown column." in err
-    assert "line 1, column citizenship: Unknown column." in err
+    assert "line 1, column grade_hi: Unknown column “grade_hi”." in err
+    assert "line 1, column citizenship: Unknown column “citizenship”." in err
     assert "line 1, column grade_high: Missing column." in err
     assert not School.objects.exists()
 
