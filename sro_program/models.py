@@ -179,7 +179,9 @@ class DutyHours(models.Model):
         ordering = ["weekday", "start"]
         verbose_name_plural = "duty hours"
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="duty_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="duty_end_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -188,7 +190,8 @@ class DutyHours(models.Model):
     @property
     def hours(self) -> float:
         d = date(2000, 1, 3)
-        return (datetime.combine(d, self.end) - datetime.combine(d, self.start)) / timedelta(hours=1)
+        span = datetime.combine(d, self.end) - datetime.combine(d, self.start)
+        return span / timedelta(hours=1)
 
 
 class TrainingTopic(models.Model):
@@ -329,3 +332,6 @@ class PresentationDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.request}"
