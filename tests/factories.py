@@ -17,6 +17,7 @@ from sro_program.models import Assignment, DutyHours, Officer, School, SchoolMem
 
 ROLE_MIGRATIONS = [
     "sro_program.migrations.0002_roles_and_training_topics",
+    "sro_program.migrations.0003_assignment_override_permission",
     "interactions.migrations.0002_roles",
     "reports.migrations.0002_roles",
     "audit.migrations.0002_roles",
@@ -46,7 +47,8 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = School
 
-    cds_code = factory.Sequence(lambda n: f"3367157{n:07d}")
+    # Starts high so it never collides with the fixed codes of the persona fixtures.
+    cds_code = factory.Sequence(lambda n: f"3367157{5000 + n:07d}")
     name = factory.Sequence(lambda n: f"School {n} High")
     grade_low = "09"
     grade_high = "12"
