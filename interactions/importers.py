@@ -202,6 +202,9 @@ def read_csv(data: bytes, columns: tuple[str, ...], errors: Errors) -> list[Row]
                 errors.add(
                     start, column, f"The row has {len(cells)} cells; the header has {len(header)}."
                 )
+            elif nul := next((h for h, c in zip(header, cells, strict=True) if "\x00" in c), None):
+                # Text never holds NUL; PostgreSQL refuses it even in a lookup.
+                errors.add(start, nul, "The cell contains a NUL character (binary data?).")
             else:
                 rows.append(Row(start, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
         start = reader.line_num + 1

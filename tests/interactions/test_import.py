@@ -286,3 +286,8 @@ def test_each_error_is_one_line_whatever_the_cell_holds(school, tmp_path):
     assert "line 2, column race_ethnicity: “his\\tpanic” is not one of" in err
     header = "cds_code,name,grade_low,grade_high,a:b\n33671570000011,A,09,12,x\n"
     assert "line 1, column #5: Unknown column “a:b”." in run("schools", write(tmp_path, header))[2]
+
+
+def test_nul_characters_are_refused(db, tmp_path):
+    status, _, err = run("agencies", write(tmp_path, "ori,name\nCA\x000331900,X\n"))
+    assert status == 1 and "line 2, column ori: The cell contains a NUL character" in err
