@@ -1,0 +1,784 @@
+"""Reads for the board report: the ORM turned into plain counts.
+
+`report_counts` runs a fixed number of queries whatever the number of interactions, schools
+or groups (four, or five when the year has no imported enrollment and the roster is counted):
+
+1. the selected schools, within the user's scope;
+2. one aggregate over the period's countable interactions, grouped by student, school and the
+   demographic snapshot, with one conditional count per measure. Its result has at most one
+   row per student contacted (more only if a snapshot changed), so everything else (totals,
+   every dimension and group, schools, school x group) is summed from it in Python with
+   unduplicated students kept exact;
+3. one aggregate per month (instances, and the compliance section's incident counts). On
+   PostgreSQL 2 and 3 are one query, a single pass with GROUPING SETS, after a set_config
+   that gives it the memory to hash (so it is also four queries there);
+4. imported enrollment counts (then, if there are none, 5. the roster of that year).
+
+`compliance_counts` and `crdc_counts` likewise run a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+
+from interactions.codes import DIMENSIONS, MEASURES, school_year_of
+from interactions.models import Enrollment, Interaction
+from sro_program.models import School
+
+from .models import EnrollmentCount
+
+DEMOGRAPHIC_FIELDS = list(DIMENSIONS)
+# Counts of interactions for the compliance section, taken in the same scan as the months:
+# those that are report measures come from the measures' own counts.
+INCIDENT_MEASURES = {
+    "interactions": "contact",
+    "use_of_force": "use_of_force",
+    "outside_sro_role": "outside_sro_role",
+    "restorative": "restorative",
+    "arrest": "arrest",
+}
+INCIDENT_FILTERS = {
+    "gc12525_reportable": Q(gc12525_reportable=True),
+    "serious_injury": Q(injury__in=["serious", "death"]),
+    "outside_code_of_conduct": Q(reason="code_of_conduct"),
+    "outside_mental_health": Q(reason="mental_health_crisis"),
+    "de_escalation": Q(de_escalation=True),
+    "force_with_de_escalation": Q(use_of_force=True, de_escalation=True),
+}
+INCIDENTS = [*INCIDENT_MEASURES, *INCIDENT_FILTERS]
+SCHOOL_GROUP_DIMENSION = "race_ethnicity"
+
+
+class PeriodError(ValueError):
+    """The dates do not form a period inside one school year."""
+
+
+def school_year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
+    """'2025-26' -> (2025-07-01, 2026-06-30)."""
+    try:
+        start_year = int(school_year[:4])
+        end_part = int(school_year[5:7])
+    except (TypeError, ValueError):
+        raise PeriodError(f"{school_year!r} is not a school year like 2025-26.") from None
+    if len(school_year) != 7 or school_year[4] != "-" or (start_year + 1) % 100 != end_part:
+        raise PeriodError(f"{school_year!r} is not a school year like 2025-26.")
+    return dt.date(start_year, 7, 1), dt.date(start_year + 1, 6, 30)
+
+
+def resolve_period(
+    *, school_year: str | None = None, date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> tuple[str, dt.date, dt.date]:
+    """A school year, or a period inside one (missing ends default to the year's ends)."""
+    if school_year:
+        first, last = school_year_bounds(school_year)
+        date_from = date_from or first
+        date_to = date_to or last
+    elif date_from and date_to:
+        school_year = school_year_of(date_from)
+    elif date_from or date_to:
+        school_year = school_year_of(date_from or date_to)
+        first, last = school_year_bounds(school_year)
+        date_from, date_to = date_from or first, date_to or last
+    else:
+        raise PeriodError("Give a school year, or a period (from and to dates).")
+    if date_from > date_to:
+        raise PeriodError("The period ends before it starts.")
+    if school_year_of(date_from) != school_year or school_year_of(date_to) != school_year:
+        raise PeriodError(
+            f"The period {date_from} to {date_to} must lie inside one school year "
+            "(July 1 to June 30)."
+        )
+    return school_year, date_from, date_to
+
+
+def _district_tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def period_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Aware datetimes [start of date_from, start of the day after date_to) in district time."""
+    tz = _district_tz()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+Pair = tuple[int, int]  # (instances, students)
+
+
+@dataclass
+class ReportCounts:
+    """Plain counts for one report. Counts of measures are lists aligned with MEASURES."""
+
+    school_year: str
+    date_from: dt.date
+    date_to: dt.date
+    schools: list[tuple[str, str]]  # (cds_code, name), in name order
+    totals: dict[str, Pair] = field(default_factory=dict)
+    # dimension -> group -> measure -> (instances, students)
+    groups: dict[str, dict[str, dict[str, Pair]]] = field(default_factory=dict)
+    # cds -> measure -> (instances, students)
+    schools_counts: dict[str, dict[str, Pair]] = field(default_factory=dict)
+    # cds -> race group -> measure -> students
+    school_groups: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    # "YYYY-MM" -> measure -> instances
+    months: dict[str, dict[str, int]] = field(default_factory=dict)
+    # dimension -> group -> enrolled ("all" -> "all" -> total)
+    enrollment: dict[str, dict[str, int]] = field(default_factory=dict)
+    # cds -> dimension -> group -> enrolled
+    school_enrollment: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    enrollment_source: str = "imported"  # or "roster"
+    # name -> interactions (INCIDENT_FILTERS), for the compliance section
+    incidents: dict[str, int] = field(default_factory=dict)
+
+
+def _measure_aggregates() -> dict:
+    aggs = {"n_contact": Count("id")}
+    for measure in MEASURES:
+        if measure != "contact":
+            aggs[f"n_{measure}"] = Count("id", filter=Q(**{measure: True}))
+    return aggs
+
+
+def scoped_schools(user, cds_codes: list[str] | None = None):
+    qs = School.objects.for_user(user)
+    if cds_codes:
+        qs = qs.filter(cds_code__in=cds_codes)
+    return qs.order_by("name")
+
+
+def countable_interactions(user, *, school_ids, date_from: dt.date, date_to: dt.date):
+    """The interactions a report counts, within the user's scope (Interaction.for_user)."""
+    start, end = period_bounds(date_from, date_to)
+    return (
+        Interaction.objects.for_user(user)
+        .countable()
+        .filter(
+            school_year=school_year_of(date_from), school_id__in=school_ids,
+            occurred_at__gte=start, occurred_at__lt=end,
+        )
+        .order_by()
+    )
+
+
+def _line_keys(cds: str, demo) -> list[tuple]:
+    """The lines a row counts in: the total, its school, each dimension's group, and its
+    school x race cell."""
+    keys: list[tuple] = [("total",), ("school", cds)]
+    for dimension, value in zip(DEMOGRAPHIC_FIELDS, demo, strict=True):
+        keys.append(("dim", dimension, value))
+        if dimension == SCHOOL_GROUP_DIMENSION:
+            keys.append(("sg", cds, value))
+    return keys
+
+
+def _mask_of(values) -> int:
+    mask = 0
+    for j, value in enumerate(values):
+        if value:
+            mask |= 1 << j
+    return mask
+
+
+def _student_counts(masks: Counter) -> list[int]:
+    """Students per measure from a Counter of the students' bit masks of measures."""
+    out = [0] * len(MEASURES)
+    for mask, how_many in masks.items():
+        j = 0
+        while mask:
+            if mask & 1:
+                out[j] += how_many
+            mask >>= 1
+            j += 1
+    return out
+
+
+def _cells_unique(rows, n_demo: int) -> dict:
+    """Rows whose students are all distinct: merge rows of the same school and snapshot,
+    keeping their instance sums and how many students had each combination of measures."""
+    cells: dict = {}
+    for row in rows:
+        key = row[1:2 + n_demo]
+        values = row[2 + n_demo:]
+        cell = cells.get(key)
+        if cell is None:
+            cells[key] = cell = ([0] * len(MEASURES), Counter())
+        inst = cell[0]
+        for j, value in enumerate(values):
+            if value:
+                inst[j] += value
+        cell[1][_mask_of(values)] += 1
+    return cells
+
+
+def _lines_exact(rows, n_demo: int, cds_of: dict) -> tuple[dict, dict]:
+    """The general case (a student on several rows: two schools, or a changed snapshot):
+    OR each student's measures within a line, so they count once per line."""
+    inst_acc: dict = {}
+    per_student: dict = {}
+    for row in rows:
+        student, school_id = row[0], row[1]
+        values = row[2 + n_demo:]
+        mask = _mask_of(values)
+        for key in _line_keys(cds_of[school_id], row[2:2 + n_demo]):
+            acc = inst_acc.get(key)
+            if acc is None:
+                inst_acc[key] = acc = [0] * len(MEASURES)
+            for j, value in enumerate(values):
+                if value:
+                    acc[j] += value
+            students = per_student.setdefault(key, {})
+            students[student] = students.get(student, 0) | mask
+    masks = {key: Counter(students.values()) for key, students in per_student.items()}
+    return inst_acc, masks
+
+
+def accumulate(counts: ReportCounts, rows, cds_of: dict) -> None:
+    """Sum per-student rows (student, school, *DEMOGRAPHIC_FIELDS, *instances per MEASURES)
+    into the totals, groups, schools and school x group counts of `counts`. A student is
+    counted once per line however many rows (schools, snapshots) they have."""
+    rows = list(rows)
+    n_demo = len(DEMOGRAPHIC_FIELDS)
+    if len({row[0] for row in rows}) == len(rows):
+        # The usual case, one row per student: merge equal rows first, then fan out.
+        inst_acc: dict = {}
+        masks: dict = {}
+        for key_row, (inst, mask_counts) in _cells_unique(rows, n_demo).items():
+            for key in _line_keys(cds_of[key_row[0]], key_row[1:]):
+                acc = inst_acc.get(key)
+                if acc is None:
+                    inst_acc[key] = list(inst)
+                    masks[key] = Counter(mask_counts)
+                else:
+                    for j, value in enumerate(inst):
+                        acc[j] += value
+                    masks[key].update(mask_counts)
+    else:
+        inst_acc, masks = _lines_exact(rows, n_demo, cds_of)
+
+    def pairs(key) -> dict[str, Pair]:
+        inst = inst_acc.get(key, [0] * len(MEASURES))
+        stud = _student_counts(masks.get(key, Counter()))
+        return {m: (inst[j], stud[j]) for j, m in enumerate(MEASURES)}
+
+    counts.totals = pairs(("total",))
+    for key in inst_acc:
+        if key[0] == "dim":
+            counts.groups.setdefault(key[1], {})[key[2]] = pairs(key)
+        elif key[0] == "school":
+            counts.schools_counts[key[1]] = pairs(key)
+        elif key[0] == "sg":
+            counts.school_groups.setdefault(key[1], {})[key[2]] = {
+                m: s for m, (_, s) in pairs(key).items()
+            }
+    for dimension in DEMOGRAPHIC_FIELDS:
+        counts.groups.setdefault(dimension, {})
+
+
+def report_counts(
+    *, user, date_from: dt.date, date_to: dt.date, schools: list[str] | None = None
+) -> ReportCounts:
+    """Counts for a report over [date_from, date_to] (one school year) at the given schools
+    (CDS codes; None or empty: every school the user may see)."""
+    school_year, date_from, date_to = resolve_period(date_from=date_from, date_to=date_to)
+    school_rows = list(scoped_schools(user, schools).values_list("pk", "cds_code", "name"))
+    cds_of = {pk: cds for pk, cds, _ in school_rows}
+    school_ids = list(cds_of)
+    counts = ReportCounts(
+        school_year=school_year, date_from=date_from, date_to=date_to,
+        schools=[(cds, name) for _, cds, name in school_rows],
+    )
+    qs = countable_interactions(user, school_ids=school_ids, date_from=date_from,
+                                date_to=date_to)
+    if connections[qs.db].vendor == "postgresql":
+        _counts_single_scan(counts, qs, cds_of)
+    else:
+        _counts_two_scans(counts, qs, cds_of)
+
+    _enrollment(counts, school_ids, cds_of)
+    return counts
+
+
+def _add_month(counts: ReportCounts, month, values: dict[str, int]) -> None:
+    label = month.strftime("%Y-%m") if hasattr(month, "strftime") else str(month)[:7]
+    counts.months[label] = {m: values[f"n_{m}"] for m in MEASURES}
+    for name, measure in INCIDENT_MEASURES.items():
+        counts.incidents[name] += values[f"n_{measure}"]
+    for name in INCIDENT_FILTERS:
+        counts.incidents[name] += values[f"c_{name}"]
+
+
+def _incident_aggregates() -> dict:
+    # Aliases differ from the field names: an aggregate may not shadow a column it filters on.
+    return {f"c_{name}": Count("id", filter=q) for name, q in INCIDENT_FILTERS.items()}
+
+
+def _counts_two_scans(counts: ReportCounts, qs, cds_of: dict) -> None:
+    """Portable: the per-student aggregate and the per-month aggregate as two ORM queries."""
+    aggs = _measure_aggregates()
+    names = [f"n_{m}" for m in MEASURES]
+    rows = (
+        qs.values("student_id", "school_id", *DEMOGRAPHIC_FIELDS)
+        .annotate(**aggs)
+        .values_list("student_id", "school_id", *DEMOGRAPHIC_FIELDS, *names)
+    )
+    # Plain ids, codes and counts need none of the ORM's per-row converters: fetch the
+    # compiled query's rows directly (tens of thousands of rows for a large district).
+    sql, params = rows.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        accumulate(counts, cursor.fetchall(), cds_of)
+    month_rows = (
+        qs.annotate(month=TruncMonth("occurred_at", tzinfo=_district_tz()))
+        .values("month")
+        .annotate(**aggs, **_incident_aggregates())
+    )
+    counts.incidents = dict.fromkeys(INCIDENTS, 0)
+    for row in month_rows:
+        _add_month(counts, row["month"], row)
+
+
+def _counts_single_scan(counts: ReportCounts, qs, cds_of: dict) -> None:
+    """PostgreSQL: both groupings in one pass over the rows (GROUPING SETS), with enough
+    work_mem to hash one group per student contacted instead of sorting on disk.
+
+    The WHERE clause and every aggregate are compiled by the ORM from the same scoped
+    queryset (Interaction.objects.for_user(user)...), so the scope cannot differ from the
+    portable path; only the GROUP BY is written here."""
+    connection = connections[qs.db]
+    query = qs.query.clone()
+    compiler = query.get_compiler(using=qs.db)
+
+    def compiled(expression) -> tuple[str, list]:
+        resolved = expression.resolve_expression(query, allow_joins=True, reuse=None)
+        sql, params = compiler.compile(resolved)
+        return sql, list(params)
+
+    columns = ["student_id", "school_id", *DEMOGRAPHIC_FIELDS]
+    parts: list[str] = []
+    params: list = []
+    for expression in [
+        *[F(name) for name in columns],
+        TruncMonth("occurred_at", tzinfo=_district_tz()),
+    ]:
+        sql, p = compiled(expression)
+        parts.append(sql)
+        params += p
+    # GROUPING(student_id) is 1 on the per-month rows; it takes no parameter.
+    parts.append(f"GROUPING({parts[0]})")
+    aggregates = {**_measure_aggregates(), **_incident_aggregates()}
+    for expression in aggregates.values():
+        sql, p = compiled(expression)
+        parts.append(sql)
+        params += p
+    where_sql, where_params = compiler.compile(query.where)
+    params += list(where_params)
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    n = len(columns)
+    # Output column positions in the grouping sets: no expression (or parameter) repeated.
+    by_student = ", ".join(str(i) for i in range(1, n + 1))
+    sql = (
+        f"SELECT {', '.join(parts)} FROM {table} WHERE {where_sql} "
+        f"GROUP BY GROUPING SETS (({by_student}), ({n + 1}))"
+    )
+    names = list(aggregates)
+    n_cols = n
+    student_rows = []
+    counts.incidents = dict.fromkeys(INCIDENTS, 0)
+    with transaction.atomic(using=qs.db), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                       [getattr(settings, "REPORT_WORK_MEM", "64MB")])
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values = dict(zip(names, row[n_cols + 2:], strict=True))
+            if row[n_cols + 1]:  # grouped by month only
+                _add_month(counts, row[n_cols], values)
+            else:
+                student_rows.append((*row[:n_cols], *[values[f"n_{m}"] for m in MEASURES]))
+    accumulate(counts, student_rows, cds_of)
+
+
+def _enrollment(counts: ReportCounts, school_ids: list[int], cds_of: dict[int, str]) -> None:
+    district: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_school: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    imported = EnrollmentCount.objects.filter(
+        school_year=counts.school_year, school_id__in=school_ids
+    ).values_list("school_id", "dimension", "group", "count")
+    found = False
+    for school_id, dimension, group, count in imported:
+        found = True
+        district[dimension][group] += count
+        per_school[cds_of[school_id]][dimension][group] += count
+    if found:
+        counts.enrollment_source = "imported"
+    else:
+        counts.enrollment_source = "roster"
+        roster = (
+            Enrollment.objects.filter(school_year=counts.school_year, school_id__in=school_ids)
+            .order_by()
+            .values_list("school_id", *DEMOGRAPHIC_FIELDS)
+            .annotate(n=Count("id"))
+        )
+        for school_id, *rest in roster:
+            *demo, n = rest
+            cds = cds_of[school_id]
+            district["all"]["all"] += n
+            per_school[cds]["all"]["all"] += n
+            for dimension, value in zip(DEMOGRAPHIC_FIELDS, demo, strict=True):
+                district[dimension][value] += n
+                per_school[cds][dimension][value] += n
+    counts.enrollment = {d: dict(g) for d, g in district.items()}
+    counts.school_enrollment = {
+        cds: {d: dict(g) for d, g in dims.items()} for cds, dims in per_school.items()
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Compliance
+# --------------------------------------------------------------------------------------------
+
+
+def _mou_in_force(agency, day: dt.date):
+    try:  # the MOU app's own rule, when it offers one
+        from mous.selectors import mou_in_force_on
+    except ImportError:
+        mou_in_force_on = None
+    if mou_in_force_on is not None:
+        return mou_in_force_on(agency, day)
+    from mous.models import MOU
+
+    return MOU.objects.in_force_on(day).filter(agency=agency).order_by("-version").first()
+
+
+def _mou_complete(mou) -> tuple[bool, list[str]]:
+    try:
+        from mous.services import mou_completeness
+    except ImportError:  # pragma: no cover - the MOU app provides it
+        mou_completeness = None
+    if mou_completeness is not None:
+        result = mou_completeness(mou)
+        return result.complete, list(result.missing)
+    from mous.models import MOUElement
+
+    present = set(mou.elements.values_list("code", flat=True))
+    missing = [code for code in MOUElement.REQUIRED if code not in present]
+    return not missing, missing
+
+
+def _fte_by_school(school_ids: list[int], day: dt.date) -> dict[int, float]:
+    """Sworn officer FTE per school on a day: weekly duty hours / FULL_TIME_WEEK_HOURS."""
+    from sro_program.models import Assignment, DutyHours
+
+    active = Assignment.objects.active_on(day).filter(
+        school_id__in=school_ids, officer__sworn=True
+    )
+    hours: dict[int, float] = defaultdict(float)
+    rows = DutyHours.objects.filter(assignment__in=active).values_list(
+        "assignment__school_id", "start", "end"
+    )
+    for school_id, start, end in rows:
+        base = dt.date(2000, 1, 3)
+        span = dt.datetime.combine(base, end) - dt.datetime.combine(base, start)
+        hours[school_id] += span / dt.timedelta(hours=1)
+    return {sid: h / float(settings.FULL_TIME_WEEK_HOURS) for sid, h in hours.items()}
+
+
+def school_sworn_fte(school_ids: list[int], day: dt.date) -> dict[int, float]:
+    """The program's own FTE rule (leave coverage stands in for the covered assignment)."""
+    try:
+        from sro_program.selectors import school_sworn_fte as program_fte
+    except ImportError:
+        return _fte_by_school(school_ids, day)
+    return program_fte(school_ids, day)
+
+
+def school_sworn_fte_for_year(school_ids: list[int], start: dt.date, end: dt.date):
+    try:
+        from sro_program.selectors import school_sworn_fte_for_period
+    except ImportError:
+        return _fte_by_school(school_ids, dt.date(start.year, 10, 1))
+    return school_sworn_fte_for_period(school_ids, start, end)
+
+
+def _missing_training(records, topics, day: dt.date) -> list[str]:
+    """Codes of the topics required before assignment with no current record on `day`."""
+    try:
+        from sro_program.selectors import training_status_from
+    except ImportError:
+        training_status_from = None
+    if training_status_from is not None:
+        return [t.code for t in training_status_from(records, topics, day).missing]
+    current = {r.topic_id for r in records if r.current_on(day)}
+    return [t.code for t in topics if t.required_before_assignment and t.pk not in current]
+
+
+def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
+                      schools: list[str] | None = None, incidents: dict | None = None) -> dict:
+    """Plain facts for the compliance section (policy BP 3515.31), as of the period's end.
+    `incidents` (from ReportCounts.incidents) saves a scan of the interactions."""
+    from interactions.models import DisclosureLogEntry, RecordAccessRequest
+    from mous.models import Agency
+    from sro_program import roles
+    from sro_program.models import (
+        Assignment,
+        OfficerTraining,
+        SchoolMembership,
+        StaffTraining,
+        TrainingTopic,
+    )
+
+    school_year, date_from, date_to = resolve_period(date_from=date_from, date_to=date_to)
+    school_rows = list(scoped_schools(user, schools).values_list("pk", "cds_code", "name"))
+    school_ids = [pk for pk, _, _ in school_rows]
+    day = date_to
+
+    # Officers assigned at any time in the period, and their required training on the day.
+    assignments = list(
+        Assignment.objects.filter(school_id__in=school_ids, start_date__lte=date_to)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=date_from))
+        .select_related("officer", "officer__agency", "mou")
+        .order_by("officer_id", "start_date")
+    )
+    officer_ids = {a.officer_id for a in assignments}
+    records = defaultdict(list)
+    for record in OfficerTraining.objects.filter(
+        officer_id__in=officer_ids, completed_on__lte=day
+    ).select_related("topic"):
+        records[record.officer_id].append(record)
+    officer_topics = list(TrainingTopic.objects.filter(audience=TrainingTopic.Audience.OFFICER))
+    officers = {}
+    for a in assignments:
+        o = a.officer
+        missing = _missing_training(records[o.pk], officer_topics, day)
+        officers[o.pk] = {
+            "officer": str(o), "agency": o.agency.ori, "sworn": o.sworn,
+            "required_training_current": not missing,
+            "missing_training": missing,
+            "override": officers.get(o.pk, {}).get("override", False) or bool(a.override_reason),
+        }
+
+    agencies = Agency.objects.filter(
+        Q(officers__pk__in=officer_ids) | Q(mous__assignments__school_id__in=school_ids)
+    ).distinct().order_by("name")
+    mous = []
+    for agency in agencies:
+        mou = _mou_in_force(agency, day)
+        entry = {"agency": agency.ori, "agency_name": agency.name, "in_force": mou is not None}
+        if mou is not None:
+            complete, missing = _mou_complete(mou)
+            entry.update(
+                mou=str(mou), version=mou.version, complete=complete, missing=missing,
+                effective_date=mou.effective_date.isoformat() if mou.effective_date else None,
+                expiry_date=mou.expiry_date.isoformat() if mou.expiry_date else None,
+                board_date=mou.board_date.isoformat() if mou.board_date else None,
+            )
+        else:
+            entry.update(mou=None, complete=False, missing=[])
+        mous.append(entry)
+
+    fte = school_sworn_fte(school_ids, day)
+    staff_topics = TrainingTopic.objects.filter(audience=TrainingTopic.Audience.STAFF)
+    members = defaultdict(set)
+    for school_id, user_id in SchoolMembership.objects.filter(
+        school_id__in=school_ids, user__groups__name__in=[roles.STAFF, roles.SITE_ADMIN],
+        user__is_active=True,
+    ).values_list("school_id", "user_id").distinct():
+        members[school_id].add(user_id)
+    trained_users = defaultdict(set)
+    trained_named = defaultdict(set)
+    for school_id, user_id, name in StaffTraining.objects.filter(
+        school_id__in=school_ids, topic__in=staff_topics, completed_on__lte=day
+    ).values_list("school_id", "user_id", "person_name"):
+        if user_id:
+            trained_users[school_id].add(user_id)
+        elif name:
+            trained_named[school_id].add(name)
+    staff = []
+    for pk, cds, name in school_rows:
+        n_members = len(members[pk])
+        n_trained = len(members[pk] & trained_users[pk])
+        staff.append({
+            "school": cds, "school_name": name, "staff_accounts": n_members,
+            "staff_trained": n_trained,
+            "coverage": (n_trained / n_members) if n_members else None,
+            "other_trained": len(trained_named[pk]) + len(trained_users[pk] - members[pk]),
+            "sworn_fte": fte.get(pk, 0.0),
+            "officers_assigned": len({a.officer_id for a in assignments if a.school_id == pk}),
+        })
+
+    start, end = period_bounds(date_from, date_to)
+    requests_by_basis = Counter()
+    for basis, status, n in (
+        RecordAccessRequest.objects.filter(
+            school_id__in=school_ids, created_at__gte=start, created_at__lt=end
+        ).values_list("basis", "status").annotate(n=Count("id")).order_by()
+    ):
+        requests_by_basis[(basis, status)] += n
+    log_by_basis = Counter()
+    for basis, kind, n in (
+        DisclosureLogEntry.objects.filter(
+            request__school_id__in=school_ids, recorded_at__gte=start, recorded_at__lt=end
+        ).values_list("basis", "kind").annotate(n=Count("id")).order_by()
+    ):
+        log_by_basis[(basis or "", kind)] += n
+
+    if incidents is None:
+        qs = countable_interactions(user, school_ids=school_ids, date_from=date_from,
+                                    date_to=date_to)
+        filters = {**{name: Q(**{measure: True}) if measure != "contact" else Q()
+                      for name, measure in INCIDENT_MEASURES.items()}, **INCIDENT_FILTERS}
+        totals = qs.aggregate(**{f"c_{name}": Count("id", filter=q)
+                                 for name, q in filters.items()})
+        incidents = {name: totals[f"c_{name}"] for name in INCIDENTS}
+    return {
+        "as_of": day.isoformat(),
+        "school_year": school_year,
+        "mous": mous,
+        "officers": sorted(officers.values(), key=lambda o: o["officer"]),
+        "schools": staff,
+        "record_access": {
+            "requests": [
+                {"basis": b, "status": s, "count": n}
+                for (b, s), n in sorted(requests_by_basis.items())
+            ],
+            "log_entries": [
+                {"basis": b, "kind": k, "count": n} for (b, k), n in sorted(log_by_basis.items())
+            ],
+        },
+        "interactions": dict(incidents),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# CRDC
+# --------------------------------------------------------------------------------------------
+
+CRDC_RACE = {
+    "hispanic": "hispanic_latino",
+    "american_indian_alaska_native": "american_indian_alaska_native",
+    "asian": "asian",
+    "filipino": "asian",
+    "pacific_islander": "native_hawaiian_pacific_islander",
+    "african_american": "black_african_american",
+    "white": "white",
+    "two_or_more": "two_or_more_races",
+    "not_reported": "not_reported",
+}
+CRDC_RACE_GROUPS = [
+    "hispanic_latino", "american_indian_alaska_native", "asian",
+    "native_hawaiian_pacific_islander", "black_african_american", "white", "two_or_more_races",
+    "not_reported",
+]
+CRDC_DISABILITY = {"idea": "idea", "504": "section_504_only", "none": "no_disability"}
+# A school-related arrest happens on campus, at a school activity or on school transportation.
+SCHOOL_RELATED_LOCATIONS = ["campus", "school_activity", "school_transport"]
+CRDC_MEASURES = ["referral_to_law_enforcement", "school_related_arrest"]
+
+
+def crdc_counts(*, user, school_year: str, schools: list[str] | None = None) -> dict:
+    """Per school: referrals and school-related arrests (instances, students) by federal race,
+    sex, disability and English learner, and sworn officer FTE. Four queries."""
+    date_from, date_to = school_year_bounds(school_year)
+    school_rows = list(scoped_schools(user, schools).values_list("pk", "cds_code", "name"))
+    cds_of = {pk: cds for pk, cds, _ in school_rows}
+    qs = countable_interactions(
+        user, school_ids=list(cds_of), date_from=date_from, date_to=date_to
+    ).filter(Q(referral_to_law_enforcement=True) | Q(arrest=True))
+    fields = ["student_id", "school_id", "race_ethnicity", "gender", "disability",
+              "english_learner"]
+    rows = qs.values(*fields).annotate(
+        ref=Count("id", filter=Q(referral_to_law_enforcement=True)),
+        arr=Count("id", filter=Q(arrest=True, location__in=SCHOOL_RELATED_LOCATIONS)),
+    ).values_list(*fields, "ref", "arr")
+    out: dict = {
+        cds: {
+            "name": name,
+            "counts": defaultdict(lambda: [0, set()]),  # (measure, breakdown, group)
+        }
+        for _, cds, name in school_rows
+    }
+    for student, school_id, race, gender, disability, el, ref, arr in rows:
+        bucket = out[cds_of[school_id]]["counts"]
+        keys = [
+            ("total", "total"), ("race", CRDC_RACE.get(race, race)), ("sex", gender),
+            ("disability", CRDC_DISABILITY.get(disability, disability)),
+            ("english_learner", el),
+        ]
+        for measure, n in (("referral_to_law_enforcement", ref), ("school_related_arrest", arr)):
+            if not n:
+                continue
+            for breakdown, group in keys:
+                cell = bucket[(measure, breakdown, group)]
+                cell[0] += n
+                cell[1].add(student)
+    fte = school_sworn_fte_for_year(list(cds_of), date_from, date_to)
+    result = {}
+    for pk, cds, name in school_rows:
+        bucket = out[cds]["counts"]
+        result[cds] = {
+            "name": name,
+            "sworn_officer_fte": fte.get(pk, 0.0),
+            "counts": {key: (inst, len(studs)) for key, (inst, studs) in bucket.items()},
+        }
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+
+
+def system_user():
+    """An unsaved superuser for commands: sees every school, has every permission."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(username="system", is_superuser=True, is_active=True)
+
+
+def board_report(
+    *,
+    user,
+    school_year: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    schools: list[str] | None = None,
+    unsuppressed: bool = False,
+    min_cell: int | None = None,
+    generated_at: dt.datetime | None = None,
+) -> dict:
+    """The board report dict (schema sro-board-report/1): suppressed unless `unsuppressed`,
+    which needs the permission reports.view_unsuppressed."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from .compute import compliance_section, compute_report, suppress_report
+
+    if unsuppressed and not user.has_perm("reports.view_unsuppressed"):
+        raise PermissionDenied("Unsuppressed figures need the permission to see them.")
+    school_year, date_from, date_to = resolve_period(
+        school_year=school_year, date_from=date_from, date_to=date_to
+    )
+    k = settings.REPORT_MIN_CELL if min_cell is None else min_cell
+    counts = report_counts(user=user, date_from=date_from, date_to=date_to, schools=schools)
+    facts = compliance_counts(user=user, date_from=date_from, date_to=date_to, schools=schools,
+                              incidents=counts.incidents)
+    report = compute_report(
+        counts,
+        min_cell=k,
+        min_n=settings.REPORT_MIN_N,
+        outside_risk=getattr(settings, "REPORT_OUTSIDE_COMPARISON_RISK", None) or {},
+        generated_at=generated_at or timezone.localtime(),
+        compliance=compliance_section(facts),
+    )
+    return report if unsuppressed else suppress_report(report, k)
