@@ -51,3 +51,19 @@ class PublishedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.published_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("A published report is immutable; publish a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("A published report is immutable and is never deleted.")
+
+    def exact_bytes(self) -> bytes:
+        """The JSON bytes exactly as published (memoryview on PostgreSQL)."""
+        return bytes(self.content_bytes)

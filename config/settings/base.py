@@ -191,6 +191,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Request logs carry URLs and status only; never POST bodies (student names, narratives).
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "WARNING"},

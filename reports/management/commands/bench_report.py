@@ -1,0 +1,232 @@
+"""`make bench`: time the board report against hand-written SQL on PostgreSQL.
+
+1. Seeds N interactions (default 1,000,000) with `seed_demo --force --interactions N`, unless
+   the database already holds at least that many.
+2. Times a one-school-year report rendered as JSON (best of 5, interleaved with the SQL),
+   as the system user.
+3. Counts its queries, for the year and for a short period of about 10,000 rows.
+4. Times hand-written SQL computing the same group counts (instances and unduplicated
+   students per dimension, group and measure) on the same table, best of 3.
+Prints both timings and their ratio. Goals: within 2x of the SQL, under 1 s, a constant
+query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from interactions.codes import DIMENSIONS, FLAG_MEASURES
+from interactions.models import Interaction
+from reports.exports import to_json_bytes
+from reports.selectors import (
+    board_report,
+    period_bounds,
+    report_counts,
+    school_year_bounds,
+    system_user,
+)
+
+DIMS = list(DIMENSIONS)
+
+
+def _per_student_sql() -> str:
+    """Per-student pre-aggregation, then GROUPING SETS over the dimensions: the fastest way we
+    know to write these counts by hand."""
+    flags = ",\n".join(f"count(*) FILTER (WHERE {m}) AS n_{m}" for m in FLAG_MEASURES)
+    sums = ",\n".join(
+        f"sum(n_{m}) AS i_{m}, count(*) FILTER (WHERE n_{m} > 0) AS s_{m}"
+        for m in ["contact", *FLAG_MEASURES]
+    )
+    sets = ", ".join(f"({d})" for d in DIMS)
+    return f"""
+WITH s AS (
+  SELECT student_id, school_id, {", ".join(DIMS)}, count(*) AS n_contact,
+  {flags}
+  FROM interactions_interaction
+  WHERE school_year = %s AND status IN ('submitted', 'reviewed') AND NOT voided
+    AND occurred_at >= %s AND occurred_at < %s
+  GROUP BY student_id, school_id, {", ".join(DIMS)}
+)
+SELECT {", ".join(DIMS)}, {sums}
+FROM s GROUP BY GROUPING SETS ({sets}, ())
+"""
+
+
+def _month_sql() -> str:
+    """The months the report also counts (instances per measure and month, district time)."""
+    flags = ", ".join(f"count(*) FILTER (WHERE {m})" for m in FLAG_MEASURES)
+    return f"""
+SELECT date_trunc('month', occurred_at AT TIME ZONE %s) AS month, count(*), {flags}
+FROM interactions_interaction
+WHERE school_year = %s AND status IN ('submitted', 'reviewed') AND NOT voided
+  AND occurred_at >= %s AND occurred_at < %s
+GROUP BY 1
+"""
+
+
+def _direct_sql() -> str:
+    """The obvious hand-written version: COUNT(DISTINCT student) per measure, per dimension."""
+    aggs = ",\n".join(
+        f"count(*) FILTER (WHERE {m}), count(DISTINCT student_id) FILTER (WHERE {m})"
+        for m in FLAG_MEASURES
+    )
+    parts = []
+    for d in DIMS:
+        parts.append(f"""
+SELECT '{d}' AS dimension, {d} AS grp, count(*), count(DISTINCT student_id), {aggs}
+FROM interactions_interaction
+WHERE school_year = %s AND status IN ('submitted', 'reviewed') AND NOT voided
+  AND occurred_at >= %s AND occurred_at < %s
+GROUP BY {d}""")
+    return "\nUNION ALL\n".join(parts)
+
+
+def _best_of(n: int, fn) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(n):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+class Command(BaseCommand):
+    help = "Benchmark the board report against hand-written SQL (PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interactions", type=int, default=1_000_000)
+        parser.add_argument("--students", type=int, default=20_000)
+        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--allow-sqlite", action="store_true",
+                            help="run on SQLite anyway (the figures mean little there)")
+        parser.add_argument("--skip-direct", action="store_true",
+                            help="skip the slow COUNT(DISTINCT) variant of the hand SQL")
+
+    def handle(self, *args, **o):
+        vendor = connection.vendor
+        if vendor != "postgresql" and not o["allow_sqlite"]:
+            raise CommandError(
+                "The benchmark runs on PostgreSQL (set DATABASE_URL=postgres://...). "
+                "Pass --allow-sqlite to run it on SQLite anyway."
+            )
+        have = Interaction.objects.count()
+        if have < o["interactions"]:
+            if have:
+                raise CommandError(
+                    f"The database holds {have:,} interactions, fewer than "
+                    f"{o['interactions']:,}; use an empty database (or --interactions {have})."
+                )
+            self.stdout.write(f"Seeding {o['interactions']:,} interactions (seed_demo)…")
+            start = time.perf_counter()
+            call_command("seed_demo", "--force", "--interactions", str(o["interactions"]),
+                         "--students", str(o["students"]), stdout=self.stdout)
+            self.stdout.write(f"  seeded in {time.perf_counter() - start:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE interactions_interaction") if vendor == "postgresql" \
+                else None
+        total = Interaction.objects.count()
+        year = (Interaction.objects.countable().order_by("-school_year")
+                .values_list("school_year", flat=True).first())
+        first, last = school_year_bounds(year)
+        year_rows = Interaction.objects.countable().filter(school_year=year).count()
+        self.stdout.write(f"Database: {vendor}; {total:,} interactions; report year {year} "
+                          f"({year_rows:,} countable rows).")
+        user = system_user()
+
+        def report():
+            return to_json_bytes(board_report(user=user, school_year=year))
+
+        report()  # warm caches
+        with CaptureQueriesContext(connection) as ctx:
+            report()
+        n_report = len(ctx.captured_queries)
+        with CaptureQueriesContext(connection) as ctx:
+            report_counts(user=user, date_from=first, date_to=last)
+        n_counts_year = len(ctx.captured_queries)
+
+        # A short period of about 10,000 rows for the query count at small scale.
+        per_day = max(1, year_rows // 365)
+        days = max(1, 10_000 // per_day)
+        short_to = min(last, first + dt.timedelta(days=days + 60))  # summer is quiet
+        start_at, end_at = period_bounds(first, short_to)
+        short_rows = Interaction.objects.countable().filter(
+            occurred_at__gte=start_at, occurred_at__lt=end_at).count()
+        with CaptureQueriesContext(connection) as ctx:
+            report_counts(user=user, date_from=first, date_to=short_to)
+        n_counts_short = len(ctx.captured_queries)
+
+        start_at, end_at = period_bounds(first, last)
+        params = [year, start_at, end_at]
+
+        def hand(with_months: bool = False):
+            # The same session settings as the report's query: a fair comparison.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, true), "
+                               "set_config('jit', 'off', true)",
+                               [getattr(settings, "REPORT_WORK_MEM", "64MB")])
+                cursor.execute(_per_student_sql(), params)
+                rows = cursor.fetchall()
+                if with_months:
+                    cursor.execute(_month_sql(), [settings.TIME_ZONE, *params])
+                    rows += cursor.fetchall()
+                return rows
+
+        # Interleaved, so a busy moment on the machine hits both sides alike.
+        t_report = t_hand = t_hand_months = t_counts = float("inf")
+        if vendor == "postgresql":
+            hand()
+        for _ in range(o["repeat"]):
+            elapsed, content = _best_of(1, report)
+            t_report = min(t_report, elapsed)
+            if vendor == "postgresql":
+                t_hand = min(t_hand, _best_of(1, hand)[0])
+                t_hand_months = min(t_hand_months, _best_of(1, lambda: hand(True))[0])
+            t_counts = min(t_counts, _best_of(1, lambda: report_counts(
+                user=user, date_from=first, date_to=last))[0])
+        if vendor != "postgresql":
+            t_hand = t_hand_months = float("nan")
+        t_direct = float("nan")
+        if vendor == "postgresql" and not o["skip_direct"]:
+            def direct():
+                with connection.cursor() as cursor:
+                    cursor.execute(_direct_sql(), params * len(DIMS))
+                    return cursor.fetchall()
+            t_direct, _ = _best_of(1, direct)
+
+        self.stdout.write("")
+        self.stdout.write(f"Report, one school year, JSON ({len(content):,} bytes), best of "
+                          f"{o['repeat']}: {t_report * 1000:.0f} ms")
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT version()")
+                self.stdout.write(f"  ({cursor.fetchone()[0].split(',')[0]}; load average "
+                                  f"{' '.join(f'{x:.1f}' for x in os.getloadavg())})")
+        self.stdout.write(f"  of which the counts selector:            {t_counts * 1000:.0f} ms")
+        self.stdout.write(f"Hand-written SQL (per-student + GROUPING SETS): "
+                          f"{t_hand * 1000:.0f} ms")
+        self.stdout.write(f"  the same, plus the monthly counts the report also takes: "
+                          f"{t_hand_months * 1000:.0f} ms")
+        if t_direct == t_direct:
+            self.stdout.write(f"Hand-written SQL (COUNT DISTINCT per dimension, once): "
+                              f"{t_direct * 1000:.0f} ms")
+        if t_hand == t_hand:
+            self.stdout.write(f"Ratio report / hand SQL: {t_report / t_hand:.2f} "
+                              f"(counts selector / hand SQL: {t_counts / t_hand:.2f}; "
+                              f"report / hand SQL with months: "
+                              f"{t_report / t_hand_months:.2f})")
+        self.stdout.write(f"Queries: whole report {n_report}; counts selector {n_counts_year} "
+                          f"at {year_rows:,} rows and {n_counts_short} at {short_rows:,} rows")
+        goals = [
+            ("report within 2x of hand SQL", t_hand == t_hand and t_report <= 2 * t_hand),
+            ("report under 1 s", t_report < 1.0),
+            ("constant query count", n_counts_year == n_counts_short),
+        ]
+        for name, ok in goals:
+            self.stdout.write(f"  {'met' if ok else 'NOT met'}: {name}")

@@ -1,0 +1,40 @@
+"""Writes of the reports app: publishing an immutable, suppressed snapshot."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from .exports import to_json_bytes
+from .models import PublishedReport
+
+
+def report_title(report: dict) -> str:
+    p = report["parameters"]
+    return f"SRO interactions {p['school_year']} ({p['date_from']} to {p['date_to']})"
+
+
+@transaction.atomic
+def report_publish(*, report: dict, acting_user, title: str = "") -> PublishedReport:
+    """Store the report's exact JSON bytes with their SHA-256. Only suppressed reports are
+    ever published; publishing the same bytes again returns the earlier snapshot."""
+    if not acting_user.has_perm("reports.publish_report"):
+        raise PermissionDenied("Publishing a board report needs the permission to publish.")
+    if not report["parameters"].get("suppressed"):
+        raise ValidationError("Only a suppressed report can be published.")
+    content = to_json_bytes(report)
+    digest = hashlib.sha256(content).hexdigest()
+    existing = PublishedReport.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    return PublishedReport.objects.create(
+        title=title or report_title(report),
+        parameters=report["parameters"],
+        content=report,
+        content_bytes=content,
+        sha256=digest,
+        published_by=acting_user if getattr(acting_user, "pk", None) else None,
+        published_by_username=acting_user.get_username(),
+    )

@@ -1,0 +1,162 @@
+"""Board report pages: the published list, the builder with its preview and exports, publishing,
+published snapshots and the CRDC file. Short views; the work is in selectors, compute, exports
+and services."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from interactions.codes import MEASURES
+
+from . import exports
+from .display import report_context
+from .forms import ReportForm
+from .models import PublishedReport
+from .selectors import board_report, crdc_counts
+from .services import report_publish, report_title
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.FORMATS[fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _bound_form(request: HttpRequest) -> ReportForm:
+    return ReportForm(request.GET or None, user=request.user)
+
+
+def _report_from(request: HttpRequest, form: ReportForm) -> dict:
+    kwargs = form.report_kwargs()
+    if kwargs["unsuppressed"]:
+        _require(request, "reports.view_unsuppressed")
+    return board_report(user=request.user, **kwargs)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.view_publishedreport")
+    published = PublishedReport.objects.only(
+        "pk", "title", "sha256", "published_at", "published_by_username", "parameters"
+    )
+    can_build = request.user.has_perm("reports.build_report")
+    return render(request, "reports/index.html", {
+        "published": published,
+        "can_build": can_build,
+        "min_cell": settings.REPORT_MIN_CELL,
+    })
+
+
+@login_required
+def build(request: HttpRequest) -> HttpResponse:
+    """The builder and its preview (GET, so a preview can be bookmarked and exported)."""
+    _require(request, "reports.build_report")
+    if request.GET.get("unsuppressed"):
+        _require(request, "reports.view_unsuppressed")
+    form = _bound_form(request)
+    context = {"form": form, "query": request.GET.urlencode()}
+    if form.is_bound and form.is_valid():
+        report = _report_from(request, form)
+        measure = form.cleaned_data.get("measure") or "referral_to_law_enforcement"
+        context.update(report_context(report, measures=[measure]))
+        context["measure"] = measure
+        context["can_publish"] = request.user.has_perm("reports.publish_report")
+        context["can_crdc"] = request.user.has_perm("reports.view_unsuppressed")
+        context["formats"] = list(exports.FORMATS)
+    return render(request, "reports/build.html", context)
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require(request, "reports.build_report")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    if request.GET.get("unsuppressed"):
+        _require(request, "reports.view_unsuppressed")
+    form = _bound_form(request)
+    if not form.is_bound or not form.is_valid():
+        messages.error(request, "Choose a school year or a period inside one first.")
+        return redirect("reports:build")
+    report = _report_from(request, form)
+    return _download(exports.render(report, fmt), fmt, exports.filename(report, fmt))
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    _require(request, "reports.publish_report")
+    form = ReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "The report could not be published: " + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reports:index")
+    kwargs = form.report_kwargs()
+    kwargs["unsuppressed"] = False  # published output is always suppressed
+    report = board_report(user=request.user, **kwargs)
+    snapshot = report_publish(report=report, acting_user=request.user,
+                              title=report_title(report))
+    messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
+    return redirect("reports:published", pk=snapshot.pk)
+
+
+@login_required
+def published(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "reports.view_publishedreport")
+    snapshot = get_object_or_404(PublishedReport, pk=pk)
+    report = json.loads(snapshot.exact_bytes())
+    measure = request.GET.get("measure") or "referral_to_law_enforcement"
+    if measure not in MEASURES:
+        measure = "referral_to_law_enforcement"
+    context = report_context(report, measures=[measure])
+    context.update(snapshot=snapshot, measure=measure, formats=list(exports.FORMATS))
+    return render(request, "reports/published.html", context)
+
+
+@login_required
+def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    _require(request, "reports.view_publishedreport")
+    if fmt not in exports.FORMATS:
+        raise Http404
+    snapshot = get_object_or_404(PublishedReport, pk=pk)
+    content = snapshot.exact_bytes()
+    report = json.loads(content)
+    if fmt != "json":  # the other formats are rendered again from the published bytes
+        content = exports.render(report, fmt)
+    response = _download(content, fmt, exports.filename(report, fmt, prefix=f"published-{pk}"))
+    if fmt == "json":
+        response["X-Content-SHA256"] = snapshot.sha256
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def crdc(request: HttpRequest) -> HttpResponse:
+    """Civil Rights Data Collection counts per school: unsuppressed, so confidential."""
+    _require(request, "reports.build_report")
+    _require(request, "reports.view_unsuppressed")
+    form = _bound_form(request)
+    if not form.is_bound or not form.is_valid():
+        return redirect(reverse("reports:build"))
+    fmt = request.GET.get("format", "csv")
+    kwargs = form.report_kwargs()
+    data = crdc_counts(user=request.user, school_year=kwargs["school_year"],
+                       schools=kwargs["schools"])
+    name = f"crdc-{kwargs['school_year']}-CONFIDENTIAL"
+    if fmt == "xlsx":
+        return _download(exports.crdc_xlsx_bytes(data), "xlsx", f"{name}.xlsx")
+    return _download(exports.crdc_csv_text(data).encode("utf-8"), "csv", f"{name}.csv")
