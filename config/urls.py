@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+from .views import protected_media
 
 admin.site.site_header = "SRO Program administration"
 admin.site.site_title = "SRO Program"
@@ -14,10 +15,6 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
+    path("media/<path:path>", protected_media, name="protected_media"),
     path("", include("reports.dashboard_urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

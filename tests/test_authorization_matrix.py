@@ -83,6 +83,7 @@ EXPECTATIONS = {
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK, custodian=OK,
         staff_other=HIDDEN, board=HIDDEN),
     "interactions:disclosure_correct": expect(NOT_ALLOWED),
+    "protected_media": expect(HIDDEN, district_admin=OK, superintendent=OK, site_admin=OK),
     "reports:index": ALL_SIGNED_IN,
     "reports:build": expect(FORBIDDEN, district_admin=OK, superintendent=OK),
     "reports:export": expect(FORBIDDEN, district_admin=OK, superintendent=OK),
@@ -167,7 +168,13 @@ def world(db):
         content={"schema": "sro-board-report/1"}, content_bytes=b'{"schema":"sro-board-report/1"}',
         sha256="0" * 64, published_by=people["superintendent"],
     )
+    from django.core.files.base import ContentFile
+
+    assignment.mou.document.save("signed.pdf", ContentFile(b"%PDF-1.7 signed"), save=False)
+    type(assignment.mou).objects.filter(pk=assignment.mou.pk).update(
+        document=assignment.mou.document.name)
     kwargs = {
+        "protected_media": {"path": assignment.mou.document.name},
         "mous:summary": {"pk": assignment.mou.pk},
         "mous:summary_pdf": {"pk": assignment.mou.pk},
         "sro_program:presentation_decide": {"pk": presentation.pk},
