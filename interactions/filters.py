@@ -46,8 +46,12 @@ class InteractionFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = django_filters.ChoiceFilter(choices=Reason.choices, empty_label="Any reason")
+    # A method filter has no model field to take its label from ("[invalid name]").
     outcome = django_filters.ChoiceFilter(
-        choices=Outcome.choices, method="filter_outcome", empty_label="Any outcome"
+        choices=Outcome.choices,
+        method="filter_outcome",
+        label="Outcome",
+        empty_label="Any outcome",
     )
     status = django_filters.ChoiceFilter(
         choices=Interaction.Status.choices, empty_label="Any status"

@@ -6,7 +6,7 @@ role that may see but not change (SRO, superintendent, district administrator) g
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import Interaction
 from .selectors import students_for_user
+from .templatetags.interaction_codes import CODE_LISTS, code_labels
 
 PAGE_SIZE = 25
 HISTORY_HIDDEN_FIELDS = {"version"}
@@ -279,10 +280,34 @@ def _label(field: str) -> str:
         return field
 
 
+def _shown(field_name: str, value):
+    """A stored history value as people read it: labels, not codes, ids or Python reprs."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field_name in CODE_LISTS:
+        return ", ".join(code_labels(value, field_name))
+    try:
+        field = Interaction._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return value
+    if field.is_relation:
+        # The user already sees this interaction; its earlier school, student or officer
+        # is part of its history. Users are shown by username, as everywhere in history.
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 def _changes(new, old) -> list[dict]:
     delta = new.diff_against(old)
     return [
-        {"field": _label(c.field), "old": c.old, "new": c.new}
+        {"field": _label(c.field), "old": _shown(c.field, c.old), "new": _shown(c.field, c.new)}
         for c in delta.changes
         if c.field not in HISTORY_HIDDEN_FIELDS
     ]

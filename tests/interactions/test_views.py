@@ -4,6 +4,7 @@ edit conflict, constant query counts, and the CSV export."""
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -209,6 +210,28 @@ class TestEditConflict:
         html = as_user(staff_a).get(reverse("interactions:detail", args=[interaction.pk]))
         html = html.content.decode()
         assert "Typo" in html and "Corrected." in html and "staff_a" in html
+
+
+class TestCodesShownAsLabels:
+    """People read labels: no stored codes, Python lists or "[invalid name]" on the pages."""
+
+    def test_list_shows_outcome_labels_and_filter_label(self, as_user, staff_a, interaction):
+        html = as_user(staff_a).get(reverse("interactions:list")).content.decode()
+        assert "[invalid name]" not in html
+        assert re.search(r'<label[^>]*for="id_outcome"[^>]*>\s*Outcome', html)
+        assert "parent_contacted" not in html.split("<tbody>")[1]
+        assert "Parent contacted" in html
+
+    def test_detail_and_history_show_labels(self, as_user, staff_a, form_data, interaction):
+        url = reverse("interactions:edit", args=[interaction.pk])
+        data = dict(form_data, version=interaction.version, change_reason="Follow-up")
+        data["outcomes"] = ["warning", "referral_support"]
+        as_user(staff_a).post(url, data)
+        html = as_user(staff_a).get(reverse("interactions:detail", args=[interaction.pk]))
+        body = html.content.decode().split('id="main"')[1]
+        assert "Referral to counselor or support staff" in body
+        for raw in ("referral_support", "['", "staff_referral", "False", "True"):
+            assert raw not in body, raw
 
 
 class TestReviewAndVoidPages:
