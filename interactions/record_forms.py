@@ -21,14 +21,17 @@ class RecordAccessRequestForm(forms.Form):
         max_length=20,
         help_text="Only students enrolled at your schools can be chosen.",
     )
-    agency = forms.ModelChoiceField(queryset=Agency.objects.filter(active=True))
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(active=True), empty_label="Choose…"
+    )
     officer = forms.ModelChoiceField(
         queryset=Officer.objects.filter(active=True).select_related("agency"),
         required=False,
+        empty_label="No officer (the agency asks)",
         help_text="The officer who asks; leave empty when the agency asks without one.",
     )
     basis = forms.ChoiceField(
-        label="Legal basis (FERPA)", choices=[("", "---------")] + RecordAccessRequest.Basis.choices
+        label="Legal basis (FERPA)", choices=[("", "Choose…")] + RecordAccessRequest.Basis.choices
     )
     records_requested = forms.CharField(
         label="Records requested", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

@@ -56,6 +56,12 @@ class PresentationRequestForm(forms.ModelForm):
         )
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
+        self.fields["school"].empty_label = "Choose…"
+        self.fields["officer"].empty_label = "Choose…"
+        self.fields["audience"].choices = [
+            ("", "Choose…"),
+            *(c for c in self.fields["audience"].choices if c[0]),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
