@@ -74,3 +74,16 @@ def test_audit_admin_is_read_only(as_user, district_admin, history_as):
     client = as_user(district_admin)
     assert client.get(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
     assert client.post(f"/admin/audit/auditevent/{event.pk}/change/", {}).status_code == 403
+
+
+def test_audit_page_shows_labels_not_codes(as_user, district_admin, custodian):
+    """Field labels, choice labels and names of related records, not snake_case and ids."""
+    student = StudentFactory()
+    DisclosureLogEntry.objects.create(
+        student=student, kind="disclosure", basis="court_order", requester="Det. Ruiz",
+        agency="Valle Verde PD", records="Attendance 2025-26", recorded_by=custodian,
+    )  # fmt: skip
+    html = as_user(district_admin).get("/audit/").text
+    table = html.split("<tbody>")[1]
+    assert "Court order or subpoena" in table and "court_order" not in table
+    assert "<strong>Basis</strong>" in table
