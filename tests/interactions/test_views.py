@@ -312,3 +312,11 @@ class TestListAndExport:
         outsider = as_user(staff_b).get(reverse("interactions:export_csv"))
         body = b"".join(outsider.streaming_content).decode("utf-8-sig")
         assert len(body.strip().splitlines()) == 1  # the header only
+
+
+def test_forbidden_page_keeps_the_site_around_it(as_user, board_member):
+    """A role without the page gets 403 with the menu and a way back, not a bare heading."""
+    response = as_user(board_member).get(reverse("interactions:list"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You cannot open this page" in html and reverse("dashboard") in html
