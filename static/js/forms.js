@@ -12,9 +12,8 @@
     if (!target) return;
     var control = target.matches("input, select, textarea") ? target :
       target.querySelector("input:not([type=hidden]), select, textarea");
-    if (!control) return;
-    event.preventDefault();
-    target.scrollIntoView({ block: "center" });
-    control.focus({ preventScroll: true });
+    // The link still goes to its fragment (and scrolls there); going there resets focus, so
+    // the field takes it just after.
+    if (control) setTimeout(function () { control.focus({ preventScroll: true }); }, 0);
   });
 })();

@@ -104,3 +104,5 @@ def test_error_summary_links_to_fields(page, live_server, sign_in, scene):
     expect(summary).to_have_attribute("role", "alert")
     summary.get_by_role("link", name="Primary reason").click()
     assert page.url.endswith("#div_id_reason")
+    # The link puts the cursor in the field, not only scrolls to it.
+    expect(page.locator("#id_reason")).to_be_focused()

@@ -36,7 +36,7 @@ def test_site_admin_requests_and_superintendent_approves(
     page.get_by_label("School").select_option(label="Alpha High School")
     # Only the officers assigned at the chosen school are offered.
     assert page.locator("#id_officer option:not([hidden])").all_inner_texts() == [
-        "---------", str(officer)
+        "Choose…", str(officer)
     ]
     page.get_by_label("Officer").select_option(label=str(officer))
     page.get_by_label("Audience").select_option(label="Classroom")
