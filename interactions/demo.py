@@ -33,7 +33,6 @@ from .codes import OUTSIDE_SRO_ROLE_REASONS, is_gc12525_reportable, measure_flag
 from .models import Enrollment, Interaction, RecordAccessRequest, Student
 
 BATCH = 5000
-LAST_SCHOOL_YEAR_START = 2025  # the demo ends with 2025-26
 ID_BASE = 2_000_000  # district student IDs are 7 digits
 
 # Roster shares (California reporting groups).
@@ -144,11 +143,22 @@ def _pick(rng: Random, table: dict[str, float]) -> str:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
-def school_years(years: int) -> list[str]:
+def school_years(years: int, today: dt.date | None = None) -> list[str]:
+    """The last `years` school years, ending with the one in progress today, so that demo
+    users can log an interaction dated now (its student needs an enrollment this year)."""
+    today = today or timezone.localdate()
+    last_start = today.year if today.month >= 7 else today.year - 1
     return [
         f"{start}-{(start + 1) % 100:02d}"
-        for start in range(LAST_SCHOOL_YEAR_START - years + 1, LAST_SCHOOL_YEAR_START + 1)
+        for start in range(last_start - years + 1, last_start + 1)
     ]
+
+
+def year_fraction(year: str, today: dt.date) -> float:
+    """The share of a school year's days that have passed: a year in progress gets that
+    share of a full year's contacts."""
+    full = len(school_days(year, dt.date.max))
+    return len(school_days(year, today)) / full if full else 0.0
 
 
 def seed(ctx) -> None:
@@ -349,13 +359,16 @@ def _targets(ctx, roster: dict[str, list]) -> dict[tuple[str, int], int]:
     """Interactions per (year, school index): realistic rates, or ctx.interactions shared out
     in the same proportions."""
     continuation = len(ctx.schools) - 1
-    weights: dict[tuple[str, int], float] = defaultdict(float)
+    today = timezone.localdate()
+    base: dict[tuple[str, int], float] = defaultdict(float)
     for year, rows in roster.items():
         for kid, _ in rows:
-            weights[(year, kid.school)] += _contact_weight(kid, kid.school == continuation)
+            base[(year, kid.school)] += _contact_weight(kid, kid.school == continuation)
+    # A school year in progress has had only part of its days.
+    weights = {key: w * year_fraction(key[0], today) for key, w in base.items()}
     if ctx.interactions is None:
         # CONTACT_RATE per student-year on average; the weights only move contacts around.
-        mean = sum(weights.values()) / max(1, sum(len(rows) for rows in roster.values()))
+        mean = sum(base.values()) / max(1, sum(len(rows) for rows in roster.values()))
         return {key: round(w / mean * CONTACT_RATE) for key, w in weights.items()}
     total = sum(weights.values()) or 1
     targets = {key: int(ctx.interactions * w / total) for key, w in weights.items()}

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from interactions.codes import DIMENSIONS, FLAG_MEASURES
@@ -132,7 +133,9 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE interactions_interaction") if vendor == "postgresql" \
                 else None
         total = Interaction.objects.count()
-        year = (Interaction.objects.countable().order_by("-school_year")
+        # The fullest school year: the year in progress has only part of its rows.
+        year = (Interaction.objects.countable().values("school_year")
+                .annotate(rows=Count("id")).order_by("-rows", "-school_year")
                 .values_list("school_year", flat=True).first())
         first, last = school_year_bounds(year)
         year_rows = Interaction.objects.countable().filter(school_year=year).count()
