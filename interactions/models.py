@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from mous.models import Agency
@@ -110,7 +111,8 @@ class Enrollment(Demographics):
         indexes = [models.Index(fields=["school_year", "school"])]
 
     def __str__(self) -> str:
-        return f"{self.student_id} {self.school_year} @ {self.school_id}"
+        # Ids only: no query per row where enrollments are listed (admin, audit).
+        return f"Enrollment {self.school_year} of student record #{self.student_id}"
 
 
 class InteractionQuerySet(SchoolScopedQuerySet):
@@ -241,7 +243,8 @@ class Interaction(Demographics):
         ]
 
     def __str__(self) -> str:
-        return f"Interaction {self.pk} at {self.school_id} on {self.occurred_at:%Y-%m-%d}"
+        when = timezone.localtime(self.occurred_at) if self.occurred_at else None
+        return f"Interaction #{self.pk}" + (f" of {when:%Y-%m-%d %H:%M}" if when else "")
 
     def delete(self, *args, **kwargs):
         if self.status != self.Status.DRAFT:
@@ -367,7 +370,10 @@ class DisclosureLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.student_id} at {self.recorded_at}"
+        when = timezone.localtime(self.recorded_at) if self.recorded_at else None
+        return f"{self.get_kind_display()} for student record #{self.student_id}" + (
+            f", {when:%Y-%m-%d %H:%M}" if when else ""
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
