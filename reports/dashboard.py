@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sro_program.models import School
-from sro_program.roles import role_names
+from sro_program.models import School, SchoolMembership
+from sro_program.roles import SITE_ADMIN, SRO, STAFF, has_role, role_names
+from sro_program.scoping import sees_all_schools
 
 PANEL_PROVIDERS: list = []
 
@@ -20,13 +21,27 @@ def panel(fn):
     return fn
 
 
+# Roles whose work is at particular schools: without a membership they are told to ask for
+# one. District-wide roles (board, custodian, superintendent...) are not school-bound.
+SCHOOL_BOUND_ROLES = (SITE_ADMIN, STAFF, SRO)
+
+
 @panel
 def schools_panel(request: HttpRequest) -> dict | None:
-    schools = list(School.objects.for_user(request.user).filter(active=True))
+    """The user's schools: for members of schools and for those who see every school. A
+    school-bound role without a membership is told to ask for one; a district-wide role
+    without memberships (a board member) gets no panel at all."""
+    user = request.user
+    all_schools = sees_all_schools(user)
+    is_member = SchoolMembership.objects.filter(user_id=user.pk).exists()
+    if not (all_schools or is_member or has_role(user, *SCHOOL_BOUND_ROLES)):
+        return None
+    schools = list(School.objects.for_user(user).filter(active=True))
     return {
-        "title": "Your schools",
+        "title": "Schools" if all_schools else "Your schools",
         "template": "reports/panels/schools.html",
         "schools": schools,
+        "all_schools": all_schools,
         "order": 100,
     }
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from reports.dashboard import panel
 from reports.models import PublishedReport
+from sro_program.roles import BOARD_MEMBER, has_role
 
 
 @panel
@@ -16,5 +17,6 @@ def reports_panel(request: HttpRequest) -> dict | None:
         "template": "reports/panels/reports.html",
         "latest": list(PublishedReport.objects.only("pk", "title", "published_at")[:5]),
         "can_build": user.has_perm("reports.build_report"),
-        "order": 60,
+        # Published reports are what a board member comes for: their dashboard leads with them.
+        "order": 10 if has_role(user, BOARD_MEMBER) else 60,
     }
