@@ -91,3 +91,68 @@ def method_note(parameters: dict) -> list[str]:
         "k": parameters.get("min_cell", 10),
     }
     return [paragraph.format(**values) for paragraph in METHOD_NOTE]
+
+
+# --------------------------------------------------------------------------------------------
+# Compliance: codes -> the names people read
+# --------------------------------------------------------------------------------------------
+
+
+def humanize_code(code) -> str:
+    """A last resort for a code no table names: `use_of_force_policy` -> 'Use of force policy'."""
+    if not code:
+        return ""
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def training_topic_names(codes) -> dict[str, str]:
+    """Names of training topics by code (one query; none when `codes` is empty)."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    from sro_program.models import TrainingTopic
+
+    return dict(TrainingTopic.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    from interactions.models import DisclosureLogEntry, RecordAccessRequest
+
+    return {
+        "basis": dict(RecordAccessRequest.Basis.choices),
+        "status": dict(RecordAccessRequest.Status.choices),
+        "kind": dict(DisclosureLogEntry.Kind.choices),
+    }
+
+
+def label_compliance(section: dict) -> dict:
+    """A copy of a compliance section in which every code a person reads also has its label:
+    each officer's `missing_training` (topic codes) gets `missing_training_topics`
+    ([{"code", "label"}], TrainingTopic names), and record-access entries get `basis_label`,
+    `status_label` and `kind_label`. Labels already present are kept, so it can be applied
+    again to a report that has them (and fills them in for older snapshots)."""
+    import copy
+
+    section = copy.deepcopy(section or {})
+    officers = section.get("officers") or []
+    pending = {code for o in officers if "missing_training_topics" not in o
+               for code in o.get("missing_training") or []}
+    names = training_topic_names(pending)
+    for officer in officers:
+        if "missing_training_topics" not in officer:
+            officer["missing_training_topics"] = [
+                {"code": code, "label": names.get(code) or humanize_code(code)}
+                for code in officer.get("missing_training") or []
+            ]
+    access = section.get("record_access") or {}
+    if access.get("requests") or access.get("log_entries"):
+        choices = _choice_labels()
+        for key, fields in (("requests", ("basis", "status")), ("log_entries", ("basis", "kind"))):
+            for entry in access.get(key) or []:
+                for field in fields:
+                    if f"{field}_label" not in entry and field in entry:
+                        code = entry[field]
+                        entry[f"{field}_label"] = (choices[field].get(code)
+                                                   or humanize_code(code))
+    return section

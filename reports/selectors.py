@@ -33,6 +33,7 @@ from interactions.codes import DIMENSIONS, MEASURES, school_year_of
 from interactions.models import Enrollment, Interaction
 from sro_program.models import School
 
+from .labels import humanize_code, label_compliance
 from .models import EnrollmentCount
 
 DEMOGRAPHIC_FIELDS = list(DIMENSIONS)
@@ -557,6 +558,7 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
     ).select_related("topic"):
         records[record.officer_id].append(record)
     officer_topics = list(TrainingTopic.objects.filter(audience=TrainingTopic.Audience.OFFICER))
+    topic_names = {t.code: t.name for t in officer_topics}
     officers = {}
     for a in assignments:
         o = a.officer
@@ -565,6 +567,10 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
             "officer": str(o), "agency": o.agency.ori, "sworn": o.sworn,
             "required_training_current": not missing,
             "missing_training": missing,
+            "missing_training_topics": [
+                {"code": code, "label": topic_names.get(code) or humanize_code(code)}
+                for code in missing
+            ],
             "override": officers.get(o.pk, {}).get("override", False) or bool(a.override_reason),
         }
 
@@ -641,7 +647,7 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
         totals = qs.aggregate(**{f"c_{name}": Count("id", filter=q)
                                  for name, q in filters.items()})
         incidents = {name: totals[f"c_{name}"] for name in INCIDENTS}
-    return {
+    return label_compliance({
         "as_of": day.isoformat(),
         "school_year": school_year,
         "mous": mous,
@@ -657,7 +663,7 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
             ],
         },
         "interactions": dict(incidents),
-    }
+    })
 
 
 # --------------------------------------------------------------------------------------------
