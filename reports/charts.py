@@ -44,6 +44,17 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def rates_chart_title(dimension: str, measure: str) -> str:
+    return (f"{MEASURE_LABELS.get(measure, measure)} by "
+            f"{DIMENSION_LABELS.get(dimension, dimension).lower()}")
+
+
+def has_rates(entries: list[dict]) -> bool:
+    """Whether a rates chart would show anything: a rate above zero or an RRI. When every
+    figure is zero or withheld, a chart would only be an empty 0-1 axis."""
+    return any(e.get("rate_per_1000") or e.get("rri") is not None for e in entries)
+
+
 def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
     """Rate per 1,000 enrolled by group (bars) and RRI with its 95% interval (points)."""
     entries = [
@@ -52,8 +63,8 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
         # A group with no one enrolled and nothing counted has nothing to chart.
         and (e["suppressed"] or e["enrollment"] or e["students"])
     ]
-    if not entries:
-        return None
+    if not has_rates(entries):
+        return None  # every figure zero or withheld: the page says so in a sentence instead
     labels = [group_label(dimension, e["group"]) for e in entries]
     height = max(1.8, 0.32 * len(entries) + 0.9)
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.2, height), sharey=True,
@@ -88,9 +99,7 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
     _log_ticks(right)
     right.set_xlabel("Relative rate index (log scale), 95% interval")
     right.set_title("Compared with the reference group", loc="left", fontsize=9)
-    fig.suptitle(f"{MEASURE_LABELS.get(measure, measure)} by "
-                 f"{DIMENSION_LABELS.get(dimension, dimension).lower()}",
-                 x=0.01, ha="left", fontsize=10, fontweight="bold")
+    # No title inside the image: the page's (and the PDF's) caption names the chart.
     fig.tight_layout()
     return _svg(fig)
 
@@ -137,6 +146,9 @@ def trend_chart(report: dict, measures: list[str] | None = None) -> str | None:
     if not months:
         return None
     values = {(e["month"], e["measure"]): e["instances"] for e in report.get("months", [])}
+    shown = [v for (_, m), v in values.items() if v and m in measures]
+    if not shown:
+        return None  # every monthly figure zero or withheld: a sentence instead of an axis
     fig, ax = plt.subplots(figsize=(8.2, 2.8))
     colours = [BLUE, ORANGE, VERMILION, GREEN, GREY]
     xs = list(range(len(months)))
@@ -147,13 +159,7 @@ def trend_chart(report: dict, measures: list[str] | None = None) -> str | None:
     ax.set_xticks(xs, [m[2:] if len(months) > 12 else m for m in months], rotation=45,
                   ha="right")
     ax.set_ylabel("Interactions")
-    shown = [v for v in values.values() if v]
-    ax.set_ylim(0, max(shown) * 1.1 if shown else 1)
-    if not shown:
-        ax.text(0.5, 0.5, "Every monthly figure is zero or withheld for privacy",
-                transform=ax.transAxes, ha="center", va="center", color=GREY)
+    ax.set_ylim(0, max(shown) * 1.1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-    ax.set_title("Interactions per month (withheld months are gaps)", loc="left", fontsize=10,
-                 fontweight="bold")
     fig.tight_layout()
     return _svg(fig)

@@ -3,13 +3,24 @@ share these, so each figure is formatted (rounded half up, withheld as "*") in o
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from decimal import Decimal
+
+from django.conf import settings
+from django.utils import dateformat
 
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 
 from . import charts
-from .compute import REFERENCE_GROUPS, group_label
-from .labels import DIMENSION_LABELS, MEASURE_LABELS, SHORT_REASON, method_note
+from .compute import _COMPLIANCE_SHARES, REFERENCE_GROUPS, group_label
+from .labels import (
+    DIMENSION_LABELS,
+    MEASURE_LABELS,
+    SHORT_REASON,
+    label_compliance,
+    method_note,
+)
 from .stats import round_half_up
 
 WITHHELD = "*"
@@ -21,6 +32,46 @@ KEY_MEASURES = [
 ]
 SCHOOL_MEASURES = ["contact", "referral_to_law_enforcement", "arrest", "citation",
                    "use_of_force", "outside_sro_role"]
+
+
+DATETIME_FORMAT = "j F Y, P"  # 28 November 2026, 6:22 a.m.
+DATE_FORMAT = "j F Y"  # 1 July 2025
+
+
+def format_datetime(value) -> str:
+    """A moment for people, in the district's time zone: '28 November 2026, 6:22 a.m.'.
+    Takes a datetime or the ISO text of the JSON (`generated_at`); other text is returned as
+    it is, and nothing as "–"."""
+    if not value:
+        return DASH
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    value = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    return dateformat.format(value, DATETIME_FORMAT)
+
+
+def format_date(value) -> str:
+    """A day for people: '1 July 2025'. Takes a date or ISO text; other text is returned."""
+    if not value:
+        return DASH
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return dateformat.format(value, DATE_FORMAT)
+
+
+def format_month(value: str) -> str:
+    """'2025-09' -> 'September 2025'; other text is returned as it is."""
+    try:
+        return dateformat.format(dt.date.fromisoformat(f"{value}-01"), "F Y")
+    except (TypeError, ValueError):
+        return value
 
 
 def count(value, suppressed: bool = False) -> str:
@@ -41,10 +92,48 @@ def percent(value) -> str:
     return f"{round_half_up(Decimal(repr(value)) * 100, 1)}%"
 
 
-def _interval(entry: dict) -> str:
-    if entry.get("rri_ci_low") is None:
-        return ""
+# An RRI or risk ratio withheld because a count it needs is withheld reads "*", like the count.
+WITHHELD_REASONS = {"suppressed", "reference_suppressed", "comparison_suppressed"}
+
+
+def _rri_withheld(entry: dict) -> bool:
+    return bool(entry.get("suppressed")) or entry.get("rri_reason") in WITHHELD_REASONS
+
+
+def _interval(entry: dict, reference: bool = False) -> str:
+    """The 95% interval of the RRI: "*" when withheld, "–" when not calculated (and for the
+    reference group, whose RRI is 1 by definition, with no interval)."""
+    if _rri_withheld(entry):
+        return WITHHELD
+    if reference or entry.get("rri_ci_low") is None or entry.get("rri_ci_high") is None:
+        return DASH
     return f"{number(entry['rri_ci_low'])}–{number(entry['rri_ci_high'])}"
+
+
+def _significant(entry: dict, reference: bool = False) -> str:
+    if _rri_withheld(entry):
+        return WITHHELD
+    if reference or entry.get("rri") is None or entry.get("rri_significant") is None:
+        return DASH
+    return "yes" if entry["rri_significant"] else "no"
+
+
+def _reference_note(entry: dict) -> str:
+    """The reference group's note: its RRI is 1.00 by definition; when none could be formed
+    (too few students, no one with the measure, withheld) the note says why."""
+    reason = entry.get("rri_reason")
+    if entry.get("rri") is not None or not reason or reason in WITHHELD_REASONS:
+        return "reference group"
+    return f"reference group; {SHORT_REASON.get(reason) or reason}"
+
+
+def _rri(entry: dict) -> str:
+    return number(entry.get("rri"), suppressed=_rri_withheld(entry))
+
+
+def _risk_ratio(entry: dict) -> str:
+    withheld = bool(entry.get("suppressed")) or entry.get("risk_ratio_reason") in WITHHELD_REASONS
+    return number(entry.get("risk_ratio"), suppressed=withheld)
 
 
 def group_rows(report: dict, dimension: str, measure: str) -> list[dict]:
@@ -54,9 +143,10 @@ def group_rows(report: dict, dimension: str, measure: str) -> list[dict]:
         if e["dimension"] != dimension or e["measure"] != measure:
             continue
         s = e["suppressed"]
+        is_reference = e["group"] == reference
         rri_note = SHORT_REASON.get(e.get("rri_reason"), e.get("rri_reason") or "")
-        if e["group"] == reference:
-            rri_note = "reference group"
+        if is_reference:
+            rri_note = _reference_note(e)
         if not s and not e["enrollment"] and not e["instances"] and not e["students"]:
             continue  # a group with no one enrolled and nothing counted
         rows.append({
@@ -65,13 +155,14 @@ def group_rows(report: dict, dimension: str, measure: str) -> list[dict]:
             "instances": count(e["instances"], s),
             "students": count(e["students"], s),
             "rate": number(e["rate_per_1000"], suppressed=s),
-            "rri": number(e["rri"], suppressed=s),
-            "ci": _interval(e),
-            "significant": "yes" if e.get("rri_significant") else "",
-            "risk_ratio": number(e["risk_ratio"], suppressed=s),
+            "rri": _rri(e),
+            "ci": _interval(e, is_reference),
+            "significant": _significant(e, is_reference),
+            "risk_ratio": _risk_ratio(e),
             "risk_ratio_note": "alternate" if e["risk_ratio_method"] == "alternate_risk_ratio"
             else "",
-            "note": rri_note if e["rri"] is None or e["group"] == reference else "",
+            "note": rri_note if e["rri"] is None or is_reference else "",
+            "reference": is_reference,
             "suppressed": s,
         })
     return rows
@@ -84,6 +175,7 @@ def stage_rows(report: dict, dimension: str, measure: str) -> list[dict]:
         if e["dimension"] != dimension or e["measure"] != measure:
             continue
         s = e["suppressed"]
+        is_reference = e["group"] == reference
         note = SHORT_REASON.get(e.get("rri_reason"), e.get("rri_reason") or "")
         if not s and not e["contacted_students"] and not e["students"]:
             continue  # no student of the group was contacted
@@ -92,11 +184,12 @@ def stage_rows(report: dict, dimension: str, measure: str) -> list[dict]:
             "students": count(e["students"], s),
             "contacted": count(e["contacted_students"], s),
             "rate": number(e["rate_per_100"], suppressed=s),
-            "rri": number(e["rri"], suppressed=s),
-            "ci": _interval(e),
-            "significant": "yes" if e.get("rri_significant") else "",
-            "note": "reference group" if e["group"] == reference else
+            "rri": _rri(e),
+            "ci": _interval(e, is_reference),
+            "significant": _significant(e, is_reference),
+            "note": _reference_note(e) if is_reference else
             (note if e["rri"] is None else ""),
+            "reference": is_reference,
             "suppressed": s,
         })
     return rows
@@ -128,7 +221,7 @@ def month_rows(report: dict, measures: list[str]) -> list[dict]:
     by = {(e["month"], e["measure"]): e for e in report.get("months", [])}
     months = list(dict.fromkeys(e["month"] for e in report.get("months", [])))
     return [
-        {"label": month, "cells": [
+        {"label": format_month(month), "cells": [
             count(by[(month, m)]["instances"], by[(month, m)]["suppressed"])
             if (month, m) in by else DASH for m in measures
         ]}
@@ -136,41 +229,75 @@ def month_rows(report: dict, measures: list[str]) -> list[dict]:
     ]
 
 
+def _share(shares: dict, withheld: set, name: str) -> str:
+    """A share in percent: "*" when computed from a withheld count, "–" when not calculated."""
+    value = shares.get(name)
+    if value is None:
+        num, den = _COMPLIANCE_SHARES[name]
+        return WITHHELD if num in withheld or den in withheld else DASH
+    return percent(value)
+
+
 def compliance_view(section: dict) -> dict:
+    """The compliance section for people: labels instead of codes (TrainingTopic names,
+    FERPA bases, statuses), "*" for withheld and "–" for not calculated."""
+    section = label_compliance(section)
     inter = section.get("interactions") or {}
     shares = section.get("shares") or {}
+    withheld = set(section.get("suppressed_counts") or [])
+    withheld |= {name for name, value in inter.items() if value is None}
+
+    def row(label: str, key: str, indent: bool = False) -> dict:
+        return {"label": label, "value": count(inter.get(key), True), "indent": indent,
+                "number": inter.get(key)}
+
+    def share(label: str, key: str) -> dict:
+        return {"label": label, "value": _share(shares, withheld, key), "indent": False,
+                "number": None}
+
+    access = section.get("record_access") or {}
     return {
         "summary": section.get("summary") or {},
-        "mous": section.get("mous") or [],
-        "officers": section.get("officers") or [],
+        "as_of_text": format_date(section.get("as_of")),
+        "mous": [{**m, "board_date_text": format_date(m.get("board_date"))}
+                 for m in section.get("mous") or []],
+        "officers": [
+            {**o, "missing_labels": [t["label"] for t in o.get("missing_training_topics") or []]}
+            for o in section.get("officers") or []
+        ],
         "schools": [
             {**s, "coverage_text": percent(s.get("coverage")),
              "fte_text": number(s.get("sworn_fte"))}
             for s in section.get("schools") or []
         ],
-        "record_access": section.get("record_access") or {},
+        "record_access": {
+            "requests": [
+                {**r, "count_text": count(r.get("count"), True)}
+                for r in access.get("requests") or []
+            ],
+            "log_entries": [
+                {**r, "count_text": count(r.get("count"), True)}
+                for r in access.get("log_entries") or []
+            ],
+        },
         "incidents": [
-            ("Interactions", count(inter.get("interactions"), True)),
-            ("Use of force", count(inter.get("use_of_force"), True)),
-            ("GC 12525.2 reportable (firearm discharged, serious injury or death)",
-             count(inter.get("gc12525_reportable"), True)),
-            ("Serious injury or death", count(inter.get("serious_injury"), True)),
-            ("Outside the SRO role (code of conduct or mental health crisis)",
-             count(inter.get("outside_sro_role"), True)),
-            ("  of which code of conduct", count(inter.get("outside_code_of_conduct"), True)),
-            ("  of which mental health crisis",
-             count(inter.get("outside_mental_health"), True)),
+            row("Interactions", "interactions"),
+            row("Use of force", "use_of_force"),
+            row("GC 12525.2 reportable (firearm discharged, serious injury or death)",
+                "gc12525_reportable"),
+            row("Serious injury or death", "serious_injury"),
+            row("Outside the SRO role (code of conduct or mental health crisis)",
+                "outside_sro_role"),
+            row("of which code of conduct", "outside_code_of_conduct", indent=True),
+            row("of which mental health crisis", "outside_mental_health", indent=True),
         ] if inter else [],
         "shares": [
-            ("De-escalation attempted, of all interactions",
-             percent(shares.get("de_escalation_share"))),
-            ("De-escalation attempted, of interactions with force",
-             percent(shares.get("de_escalation_share_of_force"))),
-            ("Restorative approach, of all interactions",
-             percent(shares.get("restorative_share"))),
-            ("Outside the SRO role, of all interactions",
-             percent(shares.get("outside_sro_role_share"))),
-            ("Use of force, of all interactions", percent(shares.get("use_of_force_share"))),
+            share("De-escalation attempted, of all interactions", "de_escalation_share"),
+            share("De-escalation attempted, of interactions with force",
+                  "de_escalation_share_of_force"),
+            share("Restorative approach, of all interactions", "restorative_share"),
+            share("Outside the SRO role, of all interactions", "outside_sro_role_share"),
+            share("Use of force, of all interactions", "use_of_force_share"),
         ] if shares else [],
     }
 
@@ -186,32 +313,40 @@ def report_context(report: dict, *, measures: list[str] | None = None,
             "reference": group_label(dimension, REFERENCE_GROUPS[dimension])
             if dimension in REFERENCE_GROUPS else None,
             "tables": [
-                {"measure": m, "label": MEASURE_LABELS[m], "rows": group_rows(report, dimension, m)}
+                {"measure": m, "label": MEASURE_LABELS[m], "rows": group_rows(report, dimension, m),
+                 "caption": f"{MEASURE_LABELS[m]} by {DIMENSION_LABELS[dimension].lower()}"}
                 for m in measures
             ],
             "stages": [
-                {"measure": m, "label": MEASURE_LABELS[m], "rows": stage_rows(report, dimension, m)}
+                {"measure": m, "label": MEASURE_LABELS[m], "rows": stage_rows(report, dimension, m),
+                 "caption": f"{MEASURE_LABELS[m]} per 100 students contacted, by "
+                            f"{DIMENSION_LABELS[dimension].lower()}"}
                 for m in STAGE_MEASURES if m in measures or measures == KEY_MEASURES
             ],
         })
     chart_list = []
     for m in chart_measures or ["referral_to_law_enforcement", "arrest"]:
+        title = charts.rates_chart_title("race_ethnicity", m)
         svg = charts.rates_chart(report, "race_ethnicity", m)
-        if svg:
-            chart_list.append({
-                "title": f"{MEASURE_LABELS[m]} by race or ethnicity",
-                "uri": charts.data_uri(svg),
-                "alt": f"Bar chart of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
-                       " by race or ethnicity, and relative rate index with 95% intervals "
-                       "against White students. The same figures are in the tables.",
-            })
-    trend = charts.trend_chart(report)
-    if trend:
         chart_list.append({
-            "title": "Monthly trend", "uri": charts.data_uri(trend),
+            "title": title,
+            "uri": charts.data_uri(svg) if svg else None,
+            "alt": f"Bar chart of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
+                   " by race or ethnicity, and relative rate index with 95% intervals "
+                   "against White students. The same figures are in the tables.",
+            "empty": "Every rate is zero or withheld for privacy, so there is nothing to "
+                     "chart. The figures are in the race or ethnicity tables.",
+        })
+    if report.get("months"):
+        trend = charts.trend_chart(report)
+        chart_list.append({
+            "title": "Interactions per month (withheld months are gaps)",
+            "uri": charts.data_uri(trend) if trend else None,
             "alt": "Line chart of interactions per month: contacts, referrals to law "
                    "enforcement, arrests and uses of force. The same figures are in the "
                    "monthly table.",
+            "empty": "Every monthly figure is zero or withheld for privacy, so there is "
+                     "nothing to chart. The figures are in the monthly table.",
         })
     # A snapshot is shown from whatever it holds; a malformed one shows empty tables.
     params = {"schools": [], "suppressed": True, **report.get("parameters", {})}
@@ -221,6 +356,9 @@ def report_context(report: dict, *, measures: list[str] | None = None,
         "confidential": not params.get("suppressed", True),
         "school_names": [report.get("school_names", {}).get(c, c) for c in params["schools"]],
         "method": method_note(params),
+        "generated_text": format_datetime(report.get("generated_at")),
+        "period_text": f"{format_date(params.get('date_from'))} to "
+                       f"{format_date(params.get('date_to'))}",
         "notes": report.get("notes", []),
         "totals": totals_rows(report),
         "dimensions": dimensions,

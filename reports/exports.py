@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from .labels import DIMENSION_LABELS, MEASURE_LABELS, method_note
+from .labels import DIMENSION_LABELS, MEASURE_LABELS, label_compliance, method_note
 
 CONFIDENTIAL_TEXT = (
     "CONFIDENTIAL: unsuppressed student figures. Not for publication; counts from 1 to {k} "
@@ -141,7 +141,8 @@ def tidy_rows(report: dict) -> Iterator[list]:
         for field in ("instances", "suppressed"):
             yield ["months", "month", entry["month"], entry["measure"], field,
                    _text(entry[field])]
-    for path, field, value in _flatten("", report.get("compliance") or {}):
+    # With labels beside the codes (older snapshots get them from the label functions).
+    for path, field, value in _flatten("", label_compliance(report.get("compliance") or {})):
         yield ["compliance", path, "", "", field, _text(value)]
     for note in report.get("notes", []):
         yield ["notes", "", "", "", "note", note]
@@ -185,6 +186,86 @@ def _sheet(wb, title: str, header: list[str], rows: Iterable[list], report: dict
     return ws
 
 
+def compliance_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The compliance section as the tables people read (title, header, rows): names and
+    labels, not codes; "*" withheld, "–" not calculated. The page and the PDF show the same."""
+    from .display import compliance_view
+
+    c = compliance_view(report.get("compliance") or {})
+    dash = "–"
+    tables = [
+        ("MOUs with law enforcement agencies",
+         ["Agency", f"MOU in force on {c['as_of_text']}", "Six required elements",
+          "Board approval"],
+         [[f"{m.get('agency_name', '')} ({m.get('agency', '')})",
+           f"Yes: {m.get('mou')}" if m.get("in_force") else "No",
+           "Complete" if m.get("complete") else
+           ("Missing: " + "; ".join(m.get("missing") or []) if m.get("in_force") else dash),
+           m["board_date_text"]] for m in c["mous"]]),
+        ("Officers: sworn status and required training",
+         ["Officer", "Sworn", "Required training current", "Missing training",
+          "Override recorded"],
+         [[o.get("officer", ""), "Yes" if o.get("sworn") else "No",
+           "Yes" if o.get("required_training_current") else "No",
+           "; ".join(o["missing_labels"]) or dash, "Yes" if o.get("override") else "No"]
+          for o in c["officers"]]),
+        ("Schools: sworn officer FTE and staff training on the SRO role",
+         ["School", "Sworn officer FTE", "Officers assigned", "Staff accounts", "Trained",
+          "Coverage", "Others trained"],
+         [[s.get("school_name", ""), s.get("sworn_fte"), s.get("officers_assigned"),
+           s.get("staff_accounts"), s.get("staff_trained"), s["coverage_text"],
+           s.get("other_trained")] for s in c["schools"]]),
+        ("Use of force, GC 12525.2 reportable incidents and the SRO role",
+         ["Item", "Value"],
+         [[("    " if r["indent"] else "") + r["label"],
+           r["value"] if r["number"] is None else r["number"]]
+          for r in c["incidents"] + c["shares"]]),
+        ("Access to student records by FERPA basis", ["Basis", "Status", "Requests"],
+         [[r.get("basis_label", ""), r.get("status_label", ""),
+           r["count_text"] if r.get("count") is None else r["count"]]
+          for r in c["record_access"]["requests"]]),
+        ("Disclosure log by FERPA basis", ["Basis", "Entry", "Entries"],
+         [[r.get("basis_label") or dash, r.get("kind_label", ""),
+           r["count_text"] if r.get("count") is None else r["count"]]
+          for r in c["record_access"]["log_entries"]]),
+    ]
+    return tables
+
+
+def _compliance_sheet(wb, report: dict):
+    from openpyxl.styles import Font, PatternFill
+
+    ws = wb.create_sheet("Compliance")
+    if is_confidential(report):
+        ws.append([confidential_text(report)])
+        ws["A1"].font = Font(bold=True, color="FFFFFF")
+        ws["A1"].fill = PatternFill("solid", fgColor="7A0A0A")
+        ws.oddHeader.center.text = "CONFIDENTIAL"
+        ws.oddFooter.center.text = "CONFIDENTIAL - unsuppressed student figures"
+    ws.append(["Compliance with Board Policy 3515.31. * withheld for privacy; – not calculated."])
+    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    widths: dict[int, int] = {}
+    for title, header, rows in compliance_tables(report):
+        ws.append([])
+        ws.append([title])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)
+        ws.append(header)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        if not rows:
+            ws.append(["None in the period."])
+        for row in rows:
+            ws.append([safe_cell(v) for v in row])
+        for i, value in enumerate(header):
+            widths[i] = max(widths.get(i, 10), min(45, len(str(value)) + 4))
+        for row in rows:
+            for i, value in enumerate(row):
+                widths[i] = max(widths.get(i, 10), min(45, len(str(value)) + 2))
+    for i, width in widths.items():
+        ws.column_dimensions["ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i]].width = width
+    return ws
+
+
 def to_xlsx_bytes(report: dict) -> bytes:
     from openpyxl import Workbook
 
@@ -221,9 +302,7 @@ def to_xlsx_bytes(report: dict) -> bytes:
     _sheet(wb, "Months", ["month", "measure", "instances", "suppressed"],
            ([e["month"], e["measure"], e["instances"], e["suppressed"]]
             for e in report["months"]), report)
-    _sheet(wb, "Compliance", ["section", "field", "value"],
-           ([path, field, _text(value)]
-            for path, field, value in _flatten("", report.get("compliance") or {})), report)
+    _compliance_sheet(wb, report)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -236,29 +315,32 @@ def to_xlsx_bytes(report: dict) -> bytes:
 PDF_CSS = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf.css"
 
 
-def to_html_for_pdf(report: dict) -> str:
-    from .display import report_context
+def to_html_for_pdf(report: dict, published: dict | None = None) -> str:
+    """`published` (a snapshot's {"at", "by", "sha256"}) adds the publication to the cover."""
+    from .display import format_datetime, report_context
 
     context = report_context(report)
+    if published:
+        context["published"] = {**published, "at_text": format_datetime(published.get("at"))}
     context["css"] = PDF_CSS.read_text(encoding="utf-8")
     context["confidential_text"] = confidential_text(report)
     context["dimension_labels"] = DIMENSION_LABELS
     return render_to_string("reports/pdf.html", context)
 
 
-def to_pdf_bytes(report: dict) -> bytes:
+def to_pdf_bytes(report: dict, published: dict | None = None) -> bytes:
     """WeasyPrint with inline CSS and data-URI charts; the fetcher refuses the network, so a
     render never calls back into the app (a single sync worker would deadlock)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
-    html = HTML(string=to_html_for_pdf(report), base_url=str(settings.BASE_DIR),
+    html = HTML(string=to_html_for_pdf(report, published), base_url=str(settings.BASE_DIR),
                 url_fetcher=fetcher)
     return html.write_pdf()
 
 
-def render(report: dict, fmt: str) -> bytes:
+def render(report: dict, fmt: str, published: dict | None = None) -> bytes:
     if fmt == "json":
         return to_json_bytes(report)
     if fmt == "csv":
@@ -266,7 +348,7 @@ def render(report: dict, fmt: str) -> bytes:
     if fmt == "xlsx":
         return to_xlsx_bytes(report)
     if fmt == "pdf":
-        return to_pdf_bytes(report)
+        return to_pdf_bytes(report, published)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

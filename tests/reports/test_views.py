@@ -67,7 +67,11 @@ def test_preview_has_tables_charts_and_no_inline_styles(as_user, superintendent,
     assert page.status_code == 200
     assert 'data-suppressed="true"' in html
     assert "How to read this report" in html and "Privacy" in html
-    assert html.count('src="data:image/svg+xml;base64,') == 3
+    # Three charts: each an SVG image, or a sentence when every figure is zero or withheld.
+    assert html.count('data-testid="report-chart"') == 3
+    images = html.count('src="data:image/svg+xml;base64,')
+    assert images >= 1
+    assert images + html.count('data-testid="chart-empty"') == 3
     assert 'style="' not in html and "<style" not in html  # CSP: style-src 'self' + nonce
     assert "CONFIDENTIAL" not in html
     assert "Hispanic or Latino" in html
