@@ -39,6 +39,10 @@ class PublishedReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_by_username = models.CharField(max_length=150, blank=True)
+    published_by_name = models.CharField(
+        max_length=300, blank=True,
+        help_text="The publisher's full name at the time of publishing (empty: no full name).",
+    )
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -63,6 +67,17 @@ class PublishedReport(models.Model):
         from django.core.exceptions import ValidationError
 
         raise ValidationError("A published report is immutable and is never deleted.")
+
+    @property
+    def publisher_name(self) -> str:
+        """Who published, for people: the full name stored at publish time; for snapshots
+        older than that field, the user's full name if the user still exists; else the
+        username."""
+        if self.published_by_name:
+            return self.published_by_name
+        user = self.published_by if self.published_by_id else None
+        name = user.get_full_name().strip() if user is not None else ""
+        return name or self.published_by_username or "unknown"
 
     def exact_bytes(self) -> bytes:
         """The JSON bytes exactly as published (memoryview on PostgreSQL)."""

@@ -12,8 +12,11 @@ from .models import PublishedReport
 
 
 def report_title(report: dict) -> str:
+    from .display import format_date
+
     p = report["parameters"]
-    return f"SRO interactions {p['school_year']} ({p['date_from']} to {p['date_to']})"
+    return (f"SRO interactions {p['school_year']} "
+            f"({format_date(p['date_from'])} to {format_date(p['date_to'])})")
 
 
 @transaction.atomic
@@ -37,4 +40,6 @@ def report_publish(*, report: dict, acting_user, title: str = "") -> PublishedRe
         sha256=digest,
         published_by=acting_user if getattr(acting_user, "pk", None) else None,
         published_by_username=acting_user.get_username(),
+        published_by_name=(getattr(acting_user, "get_full_name", lambda: "")() or "").strip()
+        or acting_user.get_username(),
     )

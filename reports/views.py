@@ -51,8 +51,9 @@ def _report_from(request: HttpRequest, form: ReportForm) -> dict:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _require(request, "reports.view_publishedreport")
-    published = PublishedReport.objects.only(
-        "pk", "title", "sha256", "published_at", "published_by_username", "parameters"
+    published = PublishedReport.objects.select_related("published_by").only(
+        "pk", "title", "sha256", "published_at", "published_by_username", "published_by_name",
+        "parameters", "published_by__first_name", "published_by__last_name",
     )
     can_build = request.user.has_perm("reports.build_report")
     return render(request, "reports/index.html", {
@@ -136,7 +137,10 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content = snapshot.exact_bytes()
     report = json.loads(content)
     if fmt != "json":  # the other formats are rendered again from the published bytes
-        content = exports.render(report, fmt)
+        content = exports.render(report, fmt, published={
+            "at": snapshot.published_at, "by": snapshot.publisher_name,
+            "sha256": snapshot.sha256,
+        })
     response = _download(content, fmt, exports.filename(report, fmt, prefix=f"published-{pk}"))
     if fmt == "json":
         response["X-Content-SHA256"] = snapshot.sha256
