@@ -62,12 +62,26 @@ def sign_in(live_server):
 
 @pytest.fixture
 def csp_violations(page):
-    """Collects CSP violations reported by the page; browser tests assert it stays empty."""
+    """CSP violations the page reported so far (every browser test also fails on any at the
+    end, through `_pages_satisfy_the_csp`)."""
+    return page._csp_violations
+
+
+@pytest.fixture(autouse=True)
+def _pages_satisfy_the_csp(request):
+    """Every browser test runs under the real Content Security Policy and fails if a page
+    breaks it (an inline script or style without the nonce, a foreign source)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
     violations: list[str] = []
+    page._csp_violations = violations
     page.on(
         "console",
         lambda msg: violations.append(msg.text)
         if "Content Security Policy" in msg.text
         else None,
     )
-    return violations
+    yield
+    assert violations == [], f"CSP violations: {violations}"

@@ -25,3 +25,19 @@ def test_wrong_password_shows_error_summary(page, live_server, sign_in, school_a
     sign_in(page, "staff", "not-the-password")
     assert "/accounts/login/" in page.url
     assert page.get_by_role("alert").inner_text().startswith("The username or password")
+
+
+def test_the_csp_blocks_inline_script_without_nonce(page, live_server, csp_violations, db):
+    """The CSP check of every browser test can fail: an inline script without the nonce is
+    refused and reported."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    header = page.request.get(f"{live_server.url}/accounts/login/").headers[
+        "content-security-policy"]
+    assert "'nonce-" in header and "'unsafe-inline'" not in header
+    try:
+        page.add_script_tag(content="window.__ran = true;")
+    except Exception:  # Playwright reports the refused script as an error
+        pass
+    assert page.evaluate("window.__ran === undefined")
+    assert any("Content Security Policy" in v for v in csp_violations)
+    csp_violations.clear()  # seen and expected; the autouse check must not fail this test
