@@ -17,3 +17,11 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Load the URLconf (and with it WeasyPrint and matplotlib) before the first request, so a
+    fresh or recycled worker does not make one user wait two seconds."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns

@@ -54,3 +54,15 @@ def test_uploaded_document_served_only_to_roles_that_may_read_it(
     assert client.get(url).status_code == 302
     assert as_user(district_admin).get("/media/../config/settings/base.py").status_code == 404
     assert as_user(district_admin).get("/media/other/secret.txt").status_code == 404
+
+
+def test_s3_compatible_storage_is_available_for_uploads():
+    """USE_S3=true switches uploads to S3-compatible storage (django-storages with boto3)."""
+    from storages.backends.s3 import S3Storage
+
+    storage = S3Storage(bucket_name="sro-uploads", endpoint_url="http://127.0.0.1:9000",
+                        access_key="k", secret_key="s", region_name="us-west-2",
+                        default_acl="private", querystring_auth=True)
+    url = storage.url("mous/2026/signed.pdf")
+    assert url.startswith("http://127.0.0.1:9000/sro-uploads/mous/2026/signed.pdf?")
+    assert "Signature" in url or "X-Amz-Signature" in url
