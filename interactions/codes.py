@@ -183,3 +183,8 @@ def school_year_of(day) -> str:
     """'2025-26' for any date from 2025-07-01 to 2026-06-30."""
     start = day.year if day.month >= 7 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def month_of(day):
+    """The first day of the month of a (local) date: the report's month key."""
+    return day.replace(day=1)

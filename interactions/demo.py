@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from sro_program.models import Assignment
 
-from .codes import OUTSIDE_SRO_ROLE_REASONS, is_gc12525_reportable, measure_flags
+from .codes import OUTSIDE_SRO_ROLE_REASONS, is_gc12525_reportable, measure_flags, month_of
 from .models import Enrollment, Interaction, RecordAccessRequest, Student
 
 BATCH = 5000
@@ -409,6 +409,7 @@ def seed_interactions(ctx, roster: dict[str, list]) -> int:
                                    tzinfo=tz)
             batch.append({
                 "school_id": school.pk, "occurred_at": occurred, "school_year": year,
+                "occurred_month": month_of(day),
                 "officer_id": rng.choice(officers.on(school.pk, day)),
                 "student_id": student_of[enrollment_pk], **demographics[enrollment_pk],
                 **_interaction_fields(rng, kid, occurred, users[index]),

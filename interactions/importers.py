@@ -39,6 +39,7 @@ from .codes import (
     YesNo,
     is_gc12525_reportable,
     measure_flags,
+    month_of,
     school_year_of,
 )
 from .models import Enrollment, Interaction, Student
@@ -634,6 +635,7 @@ class InteractionsImporter(UpsertImporter):
         return {
             "external_id": external_id,
             "occurred_at": moment,
+            "occurred_month": month_of(timezone.localdate(moment)),
             "school_year": enrollment.school_year,
             "school_id": school.pk,
             "officer_id": officer.pk,

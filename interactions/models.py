@@ -19,6 +19,7 @@ from .codes import (
     Reason,
     RequestedByRole,
     YesNo,
+    month_of,
 )
 
 SCHOOL_YEAR_HELP = "Format 2025-26."
@@ -136,6 +137,10 @@ class Interaction(Demographics):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="interactions")
     occurred_at = models.DateTimeField()
     school_year = models.CharField(max_length=7, editable=False)
+    # First day of the month of occurred_at in the district time zone. Kept beside the
+    # timestamp so the report's monthly counts group on a plain column instead of converting
+    # every row's time zone (a quarter of the report's time on a million rows).
+    occurred_month = models.DateField(null=True, editable=False)
     location = models.CharField(max_length=20, choices=Location.choices)
     initiated_by = models.CharField(max_length=20, choices=InitiatedBy.choices)
     requested_by_role = models.CharField(
@@ -245,6 +250,11 @@ class Interaction(Demographics):
     def __str__(self) -> str:
         when = timezone.localtime(self.occurred_at) if self.occurred_at else None
         return f"Interaction #{self.pk}" + (f" of {when:%Y-%m-%d %H:%M}" if when else "")
+
+    def save(self, *args, **kwargs):
+        if self.occurred_at is not None:
+            self.occurred_month = month_of(timezone.localdate(self.occurred_at))
+        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.status != self.Status.DRAFT:

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 
 from interactions.codes import DIMENSIONS, MEASURES, school_year_of
 from interactions.models import Enrollment, Interaction
@@ -339,7 +338,7 @@ def _counts_two_scans(counts: ReportCounts, qs, cds_of: dict) -> None:
         cursor.execute(sql, params)
         accumulate(counts, cursor.fetchall(), cds_of)
     month_rows = (
-        qs.annotate(month=TruncMonth("occurred_at", tzinfo=_district_tz()))
+        qs.annotate(month=F("occurred_month"))
         .values("month")
         .annotate(**aggs, **_incident_aggregates())
     )
@@ -369,7 +368,8 @@ def _counts_single_scan(counts: ReportCounts, qs, cds_of: dict) -> None:
     params: list = []
     for expression in [
         *[F(name) for name in columns],
-        TruncMonth("occurred_at", tzinfo=_district_tz()),
+        # The local month is stored on the row: no time-zone conversion per row.
+        F("occurred_month"),
     ]:
         sql, p = compiled(expression)
         parts.append(sql)

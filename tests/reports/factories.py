@@ -21,7 +21,9 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+from django.utils import timezone
 
+from interactions.codes import month_of
 from interactions.models import Enrollment, Interaction, Student
 from mous.models import MOU
 from reports.models import EnrollmentCount
@@ -144,5 +146,7 @@ def build_dataset(school_a=None, school_b=None, *, import_enrollment: bool = Tru
                     school_year="2024-25", status=Interaction.Status.SUBMITTED, **common),
     ]
     Enrollment.objects.bulk_create(enrollments)
+    for interaction in interactions:  # bulk_create skips Interaction.save(), which sets it
+        interaction.occurred_month = month_of(timezone.localdate(interaction.occurred_at))
     Interaction.objects.bulk_create(interactions)
     return {"school_a": school_a, "school_b": school_b, "officer": officer}
