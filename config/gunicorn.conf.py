@@ -24,4 +24,4 @@ def post_worker_init(worker):
     fresh or recycled worker does not make one user wait two seconds."""
     from django.urls import get_resolver
 
-    get_resolver().url_patterns
+    _ = get_resolver().url_patterns  # importing the views is the point
