@@ -33,6 +33,11 @@
   function syncReason() {
     var outside = reason && OUTSIDE_ROLE.indexOf(reason.value) !== -1;
     toggle(justification, outside || (justificationText && justificationText.value));
+    // Say so when it becomes required: screen readers and the browser both know.
+    if (justificationText) {
+      justificationText.required = !!outside;
+      justificationText.setAttribute("aria-required", outside ? "true" : "false");
+    }
   }
   if (reason) { reason.addEventListener("change", syncReason); syncReason(); }
 
