@@ -23,7 +23,7 @@ class InteractionAdmin(ScopedAdmin):
     ]  # fmt: skip
     list_filter = [
         "status", "voided", "outside_sro_role", "use_of_force", "gc12525_reportable",
-        "reason", "school_year", "school",
+        "reason", "school_year", ("school", admin.RelatedOnlyFieldListFilter),
     ]  # fmt: skip
     list_select_related = ["school", "student", "officer"]
     search_fields = ["student__student_id", "student__last_name", "officer__badge_number"]

@@ -39,7 +39,10 @@ class StudentAdmin(ScopedAdmin):
 @admin.register(Enrollment)
 class EnrollmentAdmin(ScopedAdmin):
     list_display = ["student", "school_year", "school", "grade", "race_ethnicity", "disability"]
-    list_filter = ["school_year", "school", "grade", "race_ethnicity", "disability"]
+    list_filter = [
+        "school_year", ("school", admin.RelatedOnlyFieldListFilter), "grade",
+        "race_ethnicity", "disability",
+    ]
     search_fields = ["student__student_id", "student__last_name"]
     list_select_related = ["student", "school"]
     autocomplete_fields = ["student"]
@@ -64,7 +67,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(RecordAccessRequest)
 class RecordAccessRequestAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "student", "school", "agency", "basis", "status", "decide_link"]
-    list_filter = ["status", "basis", "school"]
+    list_filter = ["status", "basis", ("school", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["student__student_id", "student__last_name"]
     list_select_related = ["student", "school", "agency"]
     actions = ["grant_today"]
