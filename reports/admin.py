@@ -11,7 +11,7 @@ from .models import EnrollmentCount, PublishedReport
 @admin.register(EnrollmentCount)
 class EnrollmentCountAdmin(admin.ModelAdmin):
     list_display = ["school_year", "school", "dimension", "group", "count"]
-    list_filter = ["school_year", "dimension", "school"]
+    list_filter = ["school_year", "dimension", ("school", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["school__name", "school__cds_code", "group"]
     list_select_related = ["school"]
 

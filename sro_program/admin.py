@@ -29,7 +29,7 @@ class SchoolAdmin(ScopedAdmin):
 @admin.register(SchoolMembership)
 class SchoolMembershipAdmin(ScopedAdmin):
     list_display = ["user", "school"]
-    list_filter = ["school"]
+    list_filter = [("school", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__last_name", "school__name"]
     autocomplete_fields = ["user", "school"]
 
