@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -144,6 +144,8 @@ def record_access_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _student_for_log(request: HttpRequest, student_id: str) -> Student:
+    if "\x00" in student_id:  # PostgreSQL refuses NUL even in a lookup
+        raise Http404
     student = get_object_or_404(Student.objects.for_user(request.user), student_id=student_id)
     require_perm(request.user, VIEW_LOG)
     return student

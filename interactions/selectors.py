@@ -14,7 +14,7 @@ def students_for_user(user, query: str, limit: int = 10) -> list[Student]:
     At most `limit` students: exact ID first, then ID prefixes, then the rest by name."""
     query = (query or "").strip()
     words = query.replace(",", " ").split()
-    if not words:
+    if not words or "\x00" in query:  # PostgreSQL refuses NUL even in a lookup
         return []
     by_name = Q()
     for word in words:
@@ -33,7 +33,10 @@ def students_for_user(user, query: str, limit: int = 10) -> list[Student]:
 
 def student_for_user(user, student_id: str) -> Student | None:
     """The student with this district ID, when the user may see them; else None."""
-    return Student.objects.for_user(user).filter(student_id=(student_id or "").strip()).first()
+    student_id = (student_id or "").strip()
+    if "\x00" in student_id:  # PostgreSQL refuses NUL even in a lookup
+        return None
+    return Student.objects.for_user(user).filter(student_id=student_id).first()
 
 
 def access_requests_for_user(user) -> QuerySet[RecordAccessRequest]:

@@ -263,10 +263,11 @@ def student_search(request: HttpRequest) -> JsonResponse:
 def officer_options(request: HttpRequest) -> JsonResponse:
     """The officers assigned to one of the user's schools on a date, for the form's select."""
     services.require_perm(request.user, "interactions.add_interaction")
+    cds = request.GET.get("school_cds", "")
     school = (
-        School.objects.for_user(request.user)
-        .filter(cds_code=request.GET.get("school_cds", ""))
-        .first()
+        School.objects.for_user(request.user).filter(cds_code=cds).first()
+        if "\x00" not in cds  # PostgreSQL refuses NUL even in a lookup
+        else None
     )
     try:
         day = date.fromisoformat(request.GET.get("date", "")[:10])

@@ -55,3 +55,30 @@ def test_admin_school_filter_lists_only_own_schools(
         pytest.skip("this role has no admin view of the model")
     body = response.content.decode()
     assert school_b.name not in body
+
+
+class TestNulInQueryStrings:
+    """A NUL byte in a query string or URL is refused by PostgreSQL even in a lookup: the
+    autocomplete endpoints and the log pages answer normally instead of a 500. (The 500
+    shows on PostgreSQL; run with DATABASE_URL=postgres://... .)"""
+
+    def test_student_search(self, as_user, staff_a, student_a):
+        response = as_user(staff_a).get(
+            reverse("interactions:student_search"), {"q": "Gar\x00cia"}
+        )
+        assert response.status_code == 200
+        assert response.json() == {"results": []}
+
+    def test_officer_options(self, as_user, staff_a, officer_a):
+        response = as_user(staff_a).get(
+            reverse("interactions:officer_options"), {"school_cds": "0\x00", "date": "2025-10-14"}
+        )
+        assert response.status_code == 200
+        assert response.json() == {"options": []}
+
+    @pytest.mark.parametrize(
+        "name", ["interactions:disclosure_log", "interactions:disclosure_log_csv"]
+    )
+    def test_disclosure_log_student_id(self, as_user, custodian, student_a, name):
+        url = reverse(name, args=["S2\x00"])
+        assert as_user(custodian).get(url).status_code == 404
