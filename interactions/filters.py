@@ -74,6 +74,8 @@ class InteractionFilter(django_filters.FilterSet):
         return queryset.filter(occurred_at__gte=start_of(value))
 
     def filter_date_to(self, queryset, name, value):
+        if value >= date.max:  # the last representable day: no next midnight, no end
+            return queryset
         return queryset.filter(occurred_at__lt=start_of(value + timedelta(days=1)))
 
     def filter_outcome(self, queryset, name, value):

@@ -82,3 +82,14 @@ class TestNulInQueryStrings:
     def test_disclosure_log_student_id(self, as_user, custodian, student_a, name):
         url = reverse(name, args=["S2\x00"])
         assert as_user(custodian).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["interactions:list", "interactions:export_csv"])
+def test_list_filter_to_the_last_representable_day(as_user, staff_a, interaction, name):
+    """date_to=9999-12-31 means "no end": it used to overflow computing the next midnight."""
+    response = as_user(staff_a).get(reverse(name), {"date_to": "9999-12-31"})
+    assert response.status_code == 200
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode()
+    assert interaction.student.student_id in body
