@@ -1,10 +1,16 @@
 """Review fixes: the review action's redirect stays on this site; admin list filters list
 only the schools in the user's scope."""
 
+import datetime as dt
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
+from django.utils import timezone
 
 from interactions import services
+from interactions.models import Interaction
 from sro_program import roles
 from tests.factories import UserFactory
 
@@ -93,3 +99,23 @@ def test_list_filter_to_the_last_representable_day(as_user, staff_a, interaction
         b"".join(response.streaming_content) if response.streaming else response.content
     ).decode()
     assert interaction.student.student_id in body
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        dt.datetime(2025, 10, 1, 0, 30),  # just after local midnight
+        dt.datetime(2025, 9, 30, 23, 30),  # local September, UTC October
+        dt.datetime(2025, 10, 31, 20, 0),
+    ],
+)
+def test_occurred_month_backfill_matches_the_model(staff_a, model_data, when):
+    """Migration 0005 fills occurred_month of existing rows with the local month, the same
+    value Interaction.save stores (it was a day early on SQLite: 2025-09-30)."""
+    model_data["occurred_at"] = timezone.make_aware(when)
+    interaction = services.interaction_create(data=model_data, acting_user=staff_a, submit=True)
+    expected = Interaction.objects.get(pk=interaction.pk).occurred_month
+    Interaction.objects.update(occurred_month=None)
+    migration = importlib.import_module("interactions.migrations.0005_interaction_occurred_month")
+    migration.backfill(django_apps, None)
+    assert Interaction.objects.get(pk=interaction.pk).occurred_month == expected
