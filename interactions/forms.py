@@ -31,7 +31,7 @@ from .codes import (
 )
 from .models import Interaction
 from .selectors import students_for_user
-from .services import FIELDS, NARRATIVE_MAX, validate_interaction_fields
+from .services import CHANGE_REASON_MAX, FIELDS, NARRATIVE_MAX, validate_interaction_fields
 
 STUDENT_MATCH_LIMIT = 10
 
@@ -164,6 +164,7 @@ class InteractionForm(forms.Form):
             if instance.status != Interaction.Status.DRAFT:
                 self.fields["change_reason"] = forms.CharField(
                     label="Reason for this change",
+                    max_length=CHANGE_REASON_MAX,
                     help_text="Kept in the history with your name.",
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )

@@ -36,6 +36,7 @@ from .models import Demographics, Enrollment, Interaction, Student
 
 NARRATIVE_MAX = 1000
 JUSTIFICATION_MAX = 1000
+CHANGE_REASON_MAX = 100  # the history's history_change_reason is a varchar(100)
 
 OUTSIDE_ROLE_MESSAGE = (
     "This reason is outside the SRO role: BP 3515.31 keeps SROs out of routine discipline and "
@@ -273,7 +274,8 @@ def _apply(interaction: Interaction, data: dict) -> None:
 
 def _save(interaction: Interaction, *, acting_user, reason: str = "") -> None:
     interaction._history_user = acting_user
-    interaction._change_reason = reason or None
+    # A longer void reason is kept in full in void_reason; the history line holds 100.
+    interaction._change_reason = (reason or "")[:CHANGE_REASON_MAX] or None
     interaction.full_clean(exclude=["school_year"])
     interaction.save()
 
@@ -321,6 +323,10 @@ def interaction_update(
     reason = (reason or "").strip()
     if interaction.status != Interaction.Status.DRAFT and not reason:
         raise ValidationError({"change_reason": ["Say why a submitted interaction is changed."]})
+    if len(reason) > CHANGE_REASON_MAX:
+        raise ValidationError(
+            {"change_reason": [f"At most {CHANGE_REASON_MAX} characters ({len(reason)} now)."]}
+        )
     _raise_if(validate_interaction_data(data, acting_user=acting_user))
     claimed = Interaction.objects.filter(pk=interaction.pk, version=expected_version).update(
         version=F("version") + 1

@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,3 +120,38 @@ def test_occurred_month_backfill_matches_the_model(staff_a, model_data, when):
     migration = importlib.import_module("interactions.migrations.0005_interaction_occurred_month")
     migration.backfill(django_apps, None)
     assert Interaction.objects.get(pk=interaction.pk).occurred_month == expected
+
+
+class TestLongReasons:
+    """The history's change reason holds 100 characters (varchar(100): PostgreSQL refused a
+    longer one with a 500)."""
+
+    def test_void_with_a_long_reason(self, as_user, site_admin_a, interaction):
+        reason = "Entered twice; " + "x" * 500
+        response = as_user(site_admin_a).post(
+            reverse("interactions:void", args=[interaction.pk]), {"reason": reason}
+        )
+        assert response.status_code == 302
+        interaction.refresh_from_db()
+        assert interaction.voided and interaction.void_reason == reason  # kept in full
+        latest = interaction.history.order_by("-history_id").first()
+        assert len(latest.history_change_reason) <= 100
+
+    def test_edit_with_a_too_long_change_reason_is_refused(
+        self, as_user, staff_a, interaction, form_data
+    ):
+        response = as_user(staff_a).post(
+            reverse("interactions:edit", args=[interaction.pk]),
+            {**form_data, "version": interaction.version, "change_reason": "y" * 101},
+        )
+        assert response.status_code == 200
+        assert "at most 100 characters" in response.content.decode().lower()
+        assert Interaction.objects.get(pk=interaction.pk).version == interaction.version
+
+    def test_service_refuses_a_too_long_change_reason(self, staff_a, interaction, model_data):
+        with pytest.raises(ValidationError) as error:
+            services.interaction_update(
+                interaction=interaction, data=model_data, acting_user=staff_a,
+                expected_version=interaction.version, reason="z" * 101,
+            )
+        assert "change_reason" in error.value.message_dict
