@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import MOU, MOUElement, MOUTransition
+from .models import MOU, Agency, MOUElement, MOUTransition
 
 POLICY = "BP 3515.31"
 
@@ -181,7 +181,10 @@ def _refuse_status(mou: MOU, allowed: tuple[str, ...], done: str) -> None:
 
 
 def _next_version(agency_id: int) -> int:
-    """Versions number an agency's MOUs 1, 2, 3...; an amendment is the next one."""
+    """Versions number an agency's MOUs 1, 2, 3...; an amendment is the next one. The agency
+    row is locked until the caller's transaction ends, so two MOUs created at once for one
+    agency take turns instead of colliding on the unique version."""
+    Agency.objects.select_for_update().filter(pk=agency_id).first()
     return (MOU.objects.filter(agency_id=agency_id).aggregate(v=Max("version"))["v"] or 0) + 1
 
 
