@@ -74,12 +74,21 @@ def record_access_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, user=request.user,
         initial={"student_id": request.GET.get("student", "")},
     )
+    school = None
     if request.method == "POST" and form.is_valid():
+        school = _school_of(form.student, request.user)
+        if school is None:
+            form.add_error(
+                "student_id",
+                "This student has no enrollment on record, so no school holds the records. "
+                "Import the roster for the student first.",
+            )
+    if request.method == "POST" and form.is_valid() and school is not None:
         data = form.cleaned_data
         try:
             access_request = record_access_request(
                 student=form.student,
-                school=_school_of(form.student, request.user),
+                school=school,
                 agency=data["agency"],
                 officer=data["officer"],
                 records_requested=data["records_requested"],
@@ -98,12 +107,13 @@ def record_access_new(request: HttpRequest) -> HttpResponse:
 
 
 def _school_of(student: Student, user):
-    """The school of the student's latest enrollment among the user's schools."""
+    """The school of the student's latest enrollment among the user's schools (None when the
+    student has none, which only a district-wide user can reach)."""
     enrollment = (
         Enrollment.objects.for_user(user).filter(student=student).select_related("school")
         .order_by("-school_year").first()
     )
-    return enrollment.school
+    return enrollment.school if enrollment else None
 
 
 @login_required

@@ -155,3 +155,23 @@ class TestLongReasons:
                 expected_version=interaction.version, reason="z" * 101,
             )
         assert "change_reason" in error.value.message_dict
+
+
+def test_request_for_a_student_without_enrollment_is_refused_not_a_500(client, db):
+    """A district-wide user can name a student with no enrollment; the form says why."""
+    from django.contrib.auth import get_user_model
+
+    from interactions.models import RecordAccessRequest
+    from tests.factories import AgencyFactory, StudentFactory
+
+    superuser = get_user_model().objects.create_superuser("root.rv", "r@example.org", "pw-x-1")
+    client.force_login(superuser)
+    student = StudentFactory()
+    agency = AgencyFactory()
+    response = client.post("/interactions/records/new/", {
+        "student_id": student.student_id, "agency": agency.pk, "records_requested": "Attendance",
+        "legitimate_interest": "Follow-up", "basis": "school_official",
+    })
+    assert response.status_code == 200
+    assert "no enrollment on record" in response.content.decode()
+    assert not RecordAccessRequest.objects.exists()
