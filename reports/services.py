@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .exports import to_json_bytes
 from .models import PublishedReport
@@ -32,6 +32,16 @@ def report_publish(*, report: dict, acting_user, title: str = "") -> PublishedRe
     existing = PublishedReport.objects.filter(sha256=digest).first()
     if existing is not None:
         return existing
+    try:
+        with transaction.atomic():
+            return _create_snapshot(report, content, digest, acting_user, title)
+    except IntegrityError:
+        # The same bytes were published by someone else a moment ago: that is this snapshot.
+        return PublishedReport.objects.get(sha256=digest)
+
+
+def _create_snapshot(report: dict, content: bytes, digest: str, acting_user,
+                     title: str) -> PublishedReport:
     return PublishedReport.objects.create(
         title=title or report_title(report),
         parameters=report["parameters"],
