@@ -15,12 +15,17 @@ def validate_upload_size(f) -> None:
         )
 
 
+def read_head(f, size: int) -> bytes:
+    """The file's first bytes, leaving its position where it was (the upload is saved later)."""
+    pos = f.tell() if hasattr(f, "tell") else 0
+    f.seek(0)
+    head = f.read(size)
+    f.seek(pos)
+    return head
+
+
 def validate_pdf(f) -> None:
     """Accept a PDF only, judged by its content rather than its name."""
     validate_upload_size(f)
-    pos = f.tell() if hasattr(f, "tell") else 0
-    f.seek(0)
-    head = f.read(5)
-    f.seek(pos)
-    if head != PDF_MAGIC:
+    if read_head(f, len(PDF_MAGIC)) != PDF_MAGIC:
         raise ValidationError("The file is not a PDF. Upload the signed document as a PDF.")

@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from interactions.exports import safe_cell  # one formula rule for every export
+
 from .labels import DIMENSION_LABELS, MEASURE_LABELS, label_compliance, method_note
 
 CONFIDENTIAL_TEXT = (
@@ -29,23 +31,6 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "pdf": ("application/pdf", "pdf"),
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value):
-    """A value safe to put in a spreadsheet cell: text that a spreadsheet would read as a
-    formula (=, +, -, @, tab, CR) gets a leading apostrophe. Numbers pass unchanged."""
-    try:  # one rule for every export, when the interactions app offers it
-        from interactions.exports import safe_cell as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def is_confidential(report: dict) -> bool:
     return not report.get("parameters", {}).get("suppressed", True)
 

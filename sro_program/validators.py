@@ -3,7 +3,7 @@ limit (the size check is the shared one of mous.validators)."""
 
 from django.core.exceptions import ValidationError
 
-from mous.validators import validate_upload_size
+from mous.validators import read_head, validate_upload_size
 
 EVIDENCE_MAGIC = {
     b"%PDF-": "PDF",
@@ -15,10 +15,7 @@ EVIDENCE_MAGIC = {
 def validate_training_evidence(f) -> None:
     """Accept a certificate or sign-in sheet as PDF, PNG or JPEG, whatever its file name says."""
     validate_upload_size(f)
-    pos = f.tell() if hasattr(f, "tell") else 0
-    f.seek(0)
-    head = f.read(8)
-    f.seek(pos)
+    head = read_head(f, max(len(magic) for magic in EVIDENCE_MAGIC))
     if not any(head.startswith(magic) for magic in EVIDENCE_MAGIC):
         raise ValidationError(
             "The evidence file is not a PDF, PNG or JPEG. Upload the certificate or sign-in "
