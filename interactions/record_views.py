@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sro_program.scoping import require_perm
+
 from .exports import safe_row
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
 from .record_access import (
@@ -31,7 +33,6 @@ from .record_access import (
 )
 from .record_forms import CorrectionForm, DecisionForm, RecordAccessRequestForm
 from .selectors import access_requests_for_user, disclosure_log
-from .services import require_perm
 
 VIEW_REQUESTS = "interactions.view_recordaccessrequest"
 VIEW_LOG = "interactions.view_disclosurelogentry"

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sro_program.models import Assignment, School
+from sro_program.scoping import require_perm
 
 from .codes import (
     OUTSIDE_SRO_ROLE_REASONS,
@@ -278,12 +279,6 @@ def _save(interaction: Interaction, *, acting_user, reason: str = "") -> None:
     interaction._change_reason = (reason or "")[:CHANGE_REASON_MAX] or None
     interaction.full_clean(exclude=["school_year"])
     interaction.save()
-
-
-def require_perm(user, perm: str) -> None:
-    """403 unless the user holds the permission (views call it too, before any work)."""
-    if not user.has_perm(perm):
-        raise PermissionDenied
 
 
 @transaction.atomic

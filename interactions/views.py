@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from sro_program.models import School
+from sro_program.scoping import require_perm
 
 from . import services
 from .exports import csv_lines
@@ -54,7 +55,7 @@ def _get(request: HttpRequest, pk: int) -> Interaction:
 
 
 def _require_any_view(user) -> None:
-    services.require_perm(user, "interactions.view_interaction")
+    require_perm(user, "interactions.view_interaction")
 
 
 @login_required
@@ -87,7 +88,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 def interaction_create(request: HttpRequest) -> HttpResponse:
     _require_any_view(request.user)
-    services.require_perm(request.user, "interactions.add_interaction")
+    require_perm(request.user, "interactions.add_interaction")
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
     form = InteractionForm(request.POST or None, user=request.user, initial={"occurred_at": now})
     if request.method == "POST" and form.is_valid():
@@ -134,7 +135,7 @@ def _can_edit(user, interaction: Interaction) -> bool:
 @login_required
 def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk)
-    services.require_perm(request.user, "interactions.change_interaction")
+    require_perm(request.user, "interactions.change_interaction")
     if interaction.voided:
         messages.error(request, "A voided interaction cannot be edited.")
         return redirect("interactions:detail", pk=pk)
@@ -191,7 +192,7 @@ def interaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk)
-    services.require_perm(request.user, "interactions.void_interaction")
+    require_perm(request.user, "interactions.void_interaction")
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +213,7 @@ def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    services.require_perm(request.user, "interactions.review_interaction")
+    require_perm(request.user, "interactions.review_interaction")
     pending = (
         _scoped(request)
         .filter(status=Interaction.Status.SUBMITTED, voided=False)
@@ -227,7 +228,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def interaction_review(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk)
-    services.require_perm(request.user, "interactions.review_interaction")
+    require_perm(request.user, "interactions.review_interaction")
     try:
         services.interaction_review(interaction=interaction, acting_user=request.user)
     except (ValidationError, services.InteractionConflict) as error:
@@ -246,7 +247,7 @@ def interaction_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def student_search(request: HttpRequest) -> JsonResponse:
     """Up to 10 students of the user's schools matching part of an ID or name."""
-    services.require_perm(request.user, "interactions.add_interaction")
+    require_perm(request.user, "interactions.add_interaction")
     students = students_for_user(request.user, request.GET.get("q", ""), STUDENT_MATCH_LIMIT)
     return JsonResponse(
         {
@@ -262,7 +263,7 @@ def student_search(request: HttpRequest) -> JsonResponse:
 @require_GET
 def officer_options(request: HttpRequest) -> JsonResponse:
     """The officers assigned to one of the user's schools on a date, for the form's select."""
-    services.require_perm(request.user, "interactions.add_interaction")
+    require_perm(request.user, "interactions.add_interaction")
     cds = request.GET.get("school_cds", "")
     school = (
         School.objects.for_user(request.user).filter(cds_code=cds).first()

@@ -9,13 +9,13 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interactions.codes import MEASURES
+from sro_program.scoping import require_perm
 
 from . import exports
 from .display import report_context
@@ -23,11 +23,6 @@ from .forms import ReportForm
 from .models import PublishedReport
 from .selectors import board_report, crdc_counts
 from .services import report_publish, report_title
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
@@ -44,13 +39,13 @@ def _bound_form(request: HttpRequest) -> ReportForm:
 def _report_from(request: HttpRequest, form: ReportForm) -> dict:
     kwargs = form.report_kwargs()
     if kwargs["unsuppressed"]:
-        _require(request, "reports.view_unsuppressed")
+        require_perm(request.user, "reports.view_unsuppressed")
     return board_report(user=request.user, **kwargs)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.view_publishedreport")
+    require_perm(request.user, "reports.view_publishedreport")
     published = PublishedReport.objects.select_related("published_by").only(
         "pk", "title", "sha256", "published_at", "published_by_username", "published_by_name",
         "parameters", "published_by__first_name", "published_by__last_name",
@@ -66,9 +61,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def build(request: HttpRequest) -> HttpResponse:
     """The builder and its preview (GET, so a preview can be bookmarked and exported)."""
-    _require(request, "reports.build_report")
+    require_perm(request.user, "reports.build_report")
     if request.GET.get("unsuppressed"):
-        _require(request, "reports.view_unsuppressed")
+        require_perm(request.user, "reports.view_unsuppressed")
     form = _bound_form(request)
     context = {"form": form, "query": request.GET.urlencode()}
     if form.is_bound and form.is_valid():
@@ -84,11 +79,11 @@ def build(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require(request, "reports.build_report")
+    require_perm(request.user, "reports.build_report")
     if fmt not in exports.FORMATS:
         raise Http404
     if request.GET.get("unsuppressed"):
-        _require(request, "reports.view_unsuppressed")
+        require_perm(request.user, "reports.view_unsuppressed")
     form = _bound_form(request)
     if not form.is_bound or not form.is_valid():
         messages.error(request, "Choose a school year or a period inside one first.")
@@ -100,7 +95,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest) -> HttpResponse:
-    _require(request, "reports.publish_report")
+    require_perm(request.user, "reports.publish_report")
     form = ReportForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, "The report could not be published: " + " ".join(
@@ -117,7 +112,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def published(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "reports.view_publishedreport")
+    require_perm(request.user, "reports.view_publishedreport")
     snapshot = get_object_or_404(PublishedReport, pk=pk)
     report = json.loads(snapshot.exact_bytes())
     measure = request.GET.get("measure") or "referral_to_law_enforcement"
@@ -130,7 +125,7 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    _require(request, "reports.view_publishedreport")
+    require_perm(request.user, "reports.view_publishedreport")
     if fmt not in exports.FORMATS:
         raise Http404
     snapshot = get_object_or_404(PublishedReport, pk=pk)
@@ -151,8 +146,8 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def crdc(request: HttpRequest) -> HttpResponse:
     """Civil Rights Data Collection counts per school: unsuppressed, so confidential."""
-    _require(request, "reports.build_report")
-    _require(request, "reports.view_unsuppressed")
+    require_perm(request.user, "reports.build_report")
+    require_perm(request.user, "reports.view_unsuppressed")
     form = _bound_form(request)
     if not form.is_bound or not form.is_valid():
         return redirect(reverse("reports:build"))

@@ -5,6 +5,7 @@ has the district-wide permission `sro_program.view_all_schools`. Views, admin, e
 selectors all start from `Model.objects.for_user(user)`.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 VIEW_ALL_SCHOOLS = "sro_program.view_all_schools"
@@ -34,3 +35,10 @@ class SchoolScopedQuerySet(models.QuerySet):
         if sees_all_schools(user):
             return self
         return self.filter(**{f"{self.school_path}__in": school_ids_for(user)})
+
+
+def require_perm(user, perm: str, doing: str = "") -> None:
+    """403 unless the user holds the permission; views call it before any work and services
+    again before they write. `doing` completes "Your role may not …" for the message."""
+    if not user.has_perm(perm):
+        raise PermissionDenied(f"Your role may not {doing}." if doing else "")

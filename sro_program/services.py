@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +27,7 @@ from .models import (
     PresentationRequest,
     School,
 )
+from .scoping import require_perm
 from .selectors import officer_training_status
 
 OVERRIDE_PERMISSION = "sro_program.override_training_requirement"
@@ -269,11 +270,6 @@ def _save_assignment(
     return assignment
 
 
-def _require(user, perm: str, what: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(f"Your role may not {what}.")
-
-
 @transaction.atomic
 def assignment_create(
     *,
@@ -291,7 +287,7 @@ def assignment_create(
     """Assign an officer to a school under an MOU with weekly duty hours, or refuse with the
     rule that failed. The officer's row is locked so two concurrent assignments of one officer
     cannot both pass the duty-hours check."""
-    _require(acting_user, "sro_program.add_assignment", "make assignments")
+    require_perm(acting_user, "sro_program.add_assignment", "make assignments")
     Officer.objects.select_for_update().filter(pk=officer.pk).first()
     assignment = Assignment(
         officer=officer,
@@ -325,7 +321,7 @@ def assignment_update(
 ) -> Assignment:
     """Change an assignment (any of ASSIGNMENT_FIELDS, its duty hours, its override reason);
     every rule is checked again on the result. `duty_hours=None` keeps the current hours."""
-    _require(acting_user, "sro_program.change_assignment", "change assignments")
+    require_perm(acting_user, "sro_program.change_assignment", "change assignments")
     unknown = set(changes) - set(ASSIGNMENT_FIELDS)
     if unknown:
         raise TypeError(f"assignment_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -359,7 +355,7 @@ def presentation_request_create(
 ) -> PresentationRequest:
     """A site administrator asks for a classroom or parent presentation by an SRO assigned at
     their school; it waits for the Superintendent's (or designee's) decision."""
-    _require(acting_user, "sro_program.add_presentationrequest", "request presentations")
+    require_perm(acting_user, "sro_program.add_presentationrequest", "request presentations")
     errors: dict[str, list[str]] = defaultdict(list)
     if not School.objects.for_user(acting_user).filter(pk=school.pk).exists():
         errors["school"].append("Choose one of your own schools.")
@@ -399,7 +395,7 @@ def presentation_decide(
 ) -> PresentationDecision:
     """Approve or decline a pending request. The decision is its own row (who, when, note);
     the request's status follows it."""
-    _require(acting_user, APPROVE_PRESENTATION, "approve or decline presentations")
+    require_perm(acting_user, APPROVE_PRESENTATION, "approve or decline presentations")
     locked = PresentationRequest.objects.select_for_update().get(pk=request.pk)
     Status = PresentationRequest.Status
     if decision not in (Status.APPROVED, Status.DECLINED):

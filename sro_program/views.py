@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,11 +16,7 @@ from django.utils import timezone
 from . import selectors, services
 from .forms import PresentationDecisionForm, PresentationRequestForm
 from .models import PresentationRequest
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
+from .scoping import require_perm
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -31,7 +27,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def presentation_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "sro_program.view_presentationrequest")
+    require_perm(request.user, "sro_program.view_presentationrequest")
     presentations = (
         PresentationRequest.objects.for_user(request.user)
         .select_related("school", "officer", "requested_by")
@@ -56,7 +52,7 @@ def presentation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def presentation_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "sro_program.add_presentationrequest")
+    require_perm(request.user, "sro_program.add_presentationrequest")
     form = PresentationRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,14 +71,14 @@ def presentation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def presentation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "sro_program.view_presentationrequest")
+    require_perm(request.user, "sro_program.view_presentationrequest")
     presentation = get_object_or_404(
         PresentationRequest.objects.for_user(request.user).select_related(
             "school", "officer", "requested_by"
         ),
         pk=pk,
     )
-    _require(request, services.APPROVE_PRESENTATION)
+    require_perm(request.user, services.APPROVE_PRESENTATION)
     form = PresentationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +158,7 @@ RULES = [
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    _require(request, "sro_program.view_assignment")
+    require_perm(request.user, "sro_program.view_assignment")
     on = timezone.localdate()
     if request.GET.get("on"):
         try:
