@@ -29,10 +29,19 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Q
 
 from interactions.codes import DIMENSIONS, MEASURES, school_year_of
-from interactions.models import Enrollment, Interaction
-from sro_program.models import School
+from interactions.models import DisclosureLogEntry, Enrollment, Interaction, RecordAccessRequest
+from mous.models import Agency
+from mous.selectors import mou_in_force_on
+from mous.services import mou_completeness
+from sro_program.models import Assignment, School
+from sro_program.selectors import (
+    officer_training_statuses,
+    school_sworn_fte,
+    school_sworn_fte_for_period,
+    staff_training_coverage,
+)
 
-from .labels import humanize_code, label_compliance
+from .labels import label_compliance
 from .models import EnrollmentCount
 
 DEMOGRAPHIC_FIELDS = list(DIMENSIONS)
@@ -450,127 +459,42 @@ def _enrollment(counts: ReportCounts, school_ids: list[int], cds_of: dict[int, s
 # --------------------------------------------------------------------------------------------
 
 
-def _mou_in_force(agency, day: dt.date):
-    try:  # the MOU app's own rule, when it offers one
-        from mous.selectors import mou_in_force_on
-    except ImportError:
-        mou_in_force_on = None
-    if mou_in_force_on is not None:
-        return mou_in_force_on(agency, day)
-    from mous.models import MOU
+def compliance_as_of(date_to: dt.date, today: dt.date | None = None) -> dt.date:
+    """The day the compliance section describes: the end of the period, or today while the
+    period has not ended (a 2026-27 report read in November shows November, not next June)."""
+    from django.utils import timezone
 
-    return MOU.objects.in_force_on(day).filter(agency=agency).order_by("-version").first()
-
-
-def _mou_complete(mou) -> tuple[bool, list[str]]:
-    try:
-        from mous.services import mou_completeness
-    except ImportError:  # pragma: no cover - the MOU app provides it
-        mou_completeness = None
-    if mou_completeness is not None:
-        result = mou_completeness(mou)
-        return result.complete, list(result.missing)
-    from mous.models import MOUElement
-
-    present = set(mou.elements.values_list("code", flat=True))
-    missing = [code for code in MOUElement.REQUIRED if code not in present]
-    return not missing, missing
-
-
-def _fte_by_school(school_ids: list[int], day: dt.date) -> dict[int, float]:
-    """Sworn officer FTE per school on a day: weekly duty hours / FULL_TIME_WEEK_HOURS."""
-    from sro_program.models import Assignment, DutyHours
-
-    active = Assignment.objects.active_on(day).filter(
-        school_id__in=school_ids, officer__sworn=True
-    )
-    hours: dict[int, float] = defaultdict(float)
-    rows = DutyHours.objects.filter(assignment__in=active).values_list(
-        "assignment__school_id", "start", "end"
-    )
-    for school_id, start, end in rows:
-        base = dt.date(2000, 1, 3)
-        span = dt.datetime.combine(base, end) - dt.datetime.combine(base, start)
-        hours[school_id] += span / dt.timedelta(hours=1)
-    return {sid: h / float(settings.FULL_TIME_WEEK_HOURS) for sid, h in hours.items()}
-
-
-def school_sworn_fte(school_ids: list[int], day: dt.date) -> dict[int, float]:
-    """The program's own FTE rule (leave coverage stands in for the covered assignment)."""
-    try:
-        from sro_program.selectors import school_sworn_fte as program_fte
-    except ImportError:
-        return _fte_by_school(school_ids, day)
-    return program_fte(school_ids, day)
-
-
-def school_sworn_fte_for_year(school_ids: list[int], start: dt.date, end: dt.date):
-    try:
-        from sro_program.selectors import school_sworn_fte_for_period
-    except ImportError:
-        return _fte_by_school(school_ids, dt.date(start.year, 10, 1))
-    return school_sworn_fte_for_period(school_ids, start, end)
-
-
-def _missing_training(records, topics, day: dt.date) -> list[str]:
-    """Codes of the topics required before assignment with no current record on `day`."""
-    try:
-        from sro_program.selectors import training_status_from
-    except ImportError:
-        training_status_from = None
-    if training_status_from is not None:
-        return [t.code for t in training_status_from(records, topics, day).missing]
-    current = {r.topic_id for r in records if r.current_on(day)}
-    return [t.code for t in topics if t.required_before_assignment and t.pk not in current]
+    return min(date_to, today or timezone.localdate())
 
 
 def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
                       schools: list[str] | None = None, incidents: dict | None = None) -> dict:
     """Plain facts for the compliance section (policy BP 3515.31), as of the period's end.
     `incidents` (from ReportCounts.incidents) saves a scan of the interactions."""
-    from interactions.models import DisclosureLogEntry, RecordAccessRequest
-    from mous.models import Agency
-    from sro_program import roles
-    from sro_program.models import (
-        Assignment,
-        OfficerTraining,
-        SchoolMembership,
-        StaffTraining,
-        TrainingTopic,
-    )
-
     school_year, date_from, date_to = resolve_period(date_from=date_from, date_to=date_to)
     school_rows = list(scoped_schools(user, schools).values_list("pk", "cds_code", "name"))
     school_ids = [pk for pk, _, _ in school_rows]
-    day = date_to
+    day = compliance_as_of(date_to)
 
-    # Officers assigned at any time in the period, and their required training on the day.
+    # Officers assigned at any time in the period up to the day, and their required training
+    # on the day (the program's own rule, as on the compliance page and the dashboard).
     assignments = list(
-        Assignment.objects.filter(school_id__in=school_ids, start_date__lte=date_to)
+        Assignment.objects.filter(school_id__in=school_ids, start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=date_from))
         .select_related("officer", "officer__agency", "mou")
         .order_by("officer_id", "start_date")
     )
     officer_ids = {a.officer_id for a in assignments}
-    records = defaultdict(list)
-    for record in OfficerTraining.objects.filter(
-        officer_id__in=officer_ids, completed_on__lte=day
-    ).select_related("topic"):
-        records[record.officer_id].append(record)
-    officer_topics = list(TrainingTopic.objects.filter(audience=TrainingTopic.Audience.OFFICER))
-    topic_names = {t.code: t.name for t in officer_topics}
+    training = officer_training_statuses(officer_ids, day)
     officers = {}
     for a in assignments:
         o = a.officer
-        missing = _missing_training(records[o.pk], officer_topics, day)
+        missing = training[o.pk].missing
         officers[o.pk] = {
             "officer": str(o), "agency": o.agency.ori, "sworn": o.sworn,
             "required_training_current": not missing,
-            "missing_training": missing,
-            "missing_training_topics": [
-                {"code": code, "label": topic_names.get(code) or humanize_code(code)}
-                for code in missing
-            ],
+            "missing_training": [t.code for t in missing],
+            "missing_training_topics": [{"code": t.code, "label": t.name} for t in missing],
             "override": officers.get(o.pk, {}).get("override", False) or bool(a.override_reason),
         }
 
@@ -579,12 +503,13 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
     ).distinct().order_by("name")
     mous = []
     for agency in agencies:
-        mou = _mou_in_force(agency, day)
+        mou = mou_in_force_on(agency, day)
         entry = {"agency": agency.ori, "agency_name": agency.name, "in_force": mou is not None}
         if mou is not None:
-            complete, missing = _mou_complete(mou)
+            completeness = mou_completeness(mou)
             entry.update(
-                mou=str(mou), version=mou.version, complete=complete, missing=missing,
+                mou=str(mou), version=mou.version, complete=completeness.complete,
+                missing=list(completeness.missing),
                 effective_date=mou.effective_date.isoformat() if mou.effective_date else None,
                 expiry_date=mou.expiry_date.isoformat() if mou.expiry_date else None,
                 board_date=mou.board_date.isoformat() if mou.board_date else None,
@@ -594,31 +519,15 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
         mous.append(entry)
 
     fte = school_sworn_fte(school_ids, day)
-    staff_topics = TrainingTopic.objects.filter(audience=TrainingTopic.Audience.STAFF)
-    members = defaultdict(set)
-    for school_id, user_id in SchoolMembership.objects.filter(
-        school_id__in=school_ids, user__groups__name__in=[roles.STAFF, roles.SITE_ADMIN],
-        user__is_active=True,
-    ).values_list("school_id", "user_id").distinct():
-        members[school_id].add(user_id)
-    trained_users = defaultdict(set)
-    trained_named = defaultdict(set)
-    for school_id, user_id, name in StaffTraining.objects.filter(
-        school_id__in=school_ids, topic__in=staff_topics, completed_on__lte=day
-    ).values_list("school_id", "user_id", "person_name"):
-        if user_id:
-            trained_users[school_id].add(user_id)
-        elif name:
-            trained_named[school_id].add(name)
+    coverage = staff_training_coverage(school_ids, day)
     staff = []
     for pk, cds, name in school_rows:
-        n_members = len(members[pk])
-        n_trained = len(members[pk] & trained_users[pk])
+        school_staff = coverage[pk]
         staff.append({
-            "school": cds, "school_name": name, "staff_accounts": n_members,
-            "staff_trained": n_trained,
-            "coverage": (n_trained / n_members) if n_members else None,
-            "other_trained": len(trained_named[pk]) + len(trained_users[pk] - members[pk]),
+            "school": cds, "school_name": name, "staff_accounts": school_staff.total,
+            "staff_trained": school_staff.trained_count,
+            "coverage": school_staff.coverage,
+            "other_trained": len(school_staff.named) + len(school_staff.other_trained),
             "sworn_fte": fte.get(pk, 0.0),
             "officers_assigned": len({a.officer_id for a in assignments if a.school_id == pk}),
         })
@@ -728,7 +637,7 @@ def crdc_counts(*, user, school_year: str, schools: list[str] | None = None) -> 
                 cell = bucket[(measure, breakdown, group)]
                 cell[0] += n
                 cell[1].add(student)
-    fte = school_sworn_fte_for_year(list(cds_of), date_from, date_to)
+    fte = school_sworn_fte_for_period(list(cds_of), date_from, date_to)
     result = {}
     for pk, cds, name in school_rows:
         bucket = out[cds]["counts"]

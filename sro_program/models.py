@@ -225,6 +225,18 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def training_expires_on(completed_on: date, renewal_months: int | None) -> date | None:
+    """The day a training record stops counting: its topic's renewal period after completion
+    (None: the topic never expires)."""
+    return add_months(completed_on, renewal_months) if renewal_months else None
+
+
+def training_current_on(completed_on: date, expires_on: date | None, day: date) -> bool:
+    """The renewal rule, for officers and staff alike: trained on a topic on `day` when the
+    course was completed on or before that day and has not expired by then."""
+    return completed_on <= day and (expires_on is None or expires_on > day)
+
+
 class OfficerTraining(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="trainings")
     topic = models.ForeignKey(TrainingTopic, on_delete=models.PROTECT, related_name="+")
@@ -245,12 +257,11 @@ class OfficerTraining(models.Model):
         return f"{self.officer}: {self.topic} ({self.completed_on})"
 
     def save(self, *args, **kwargs):
-        months = self.topic.renewal_months
-        self.expires_on = add_months(self.completed_on, months) if months else None
+        self.expires_on = training_expires_on(self.completed_on, self.topic.renewal_months)
         super().save(*args, **kwargs)
 
     def current_on(self, day: date) -> bool:
-        return self.completed_on <= day and (self.expires_on is None or self.expires_on > day)
+        return training_current_on(self.completed_on, self.expires_on, day)
 
 
 class StaffTraining(models.Model):

@@ -5,12 +5,14 @@ officers or records; the arithmetic is done by plain functions on the fetched ro
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from mous.models import MOU
 
@@ -24,7 +26,8 @@ from .models import (
     SchoolMembership,
     StaffTraining,
     TrainingTopic,
-    add_months,
+    training_current_on,
+    training_expires_on,
 )
 
 EXPIRING_WITHIN_DAYS = 60
@@ -171,9 +174,129 @@ def _officer_topics() -> list[TrainingTopic]:
     return list(TrainingTopic.objects.filter(audience=TrainingTopic.Audience.OFFICER))
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first moment after `day` in district time: "as of" a day means at its end."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def rows_as_of(model, day: dt.date, *conditions: Q, **filters) -> list:
+    """The rows of `model` matching `filters` as they stood at the end of `day`.
+
+    Today or later: the current rows. A past day: the history rows (django-simple-history)
+    give each row's last version before the end of the day, so a membership or a training
+    record deleted or changed since then still counts as it was, and one added since does
+    not. Rows with no history at all (written in bulk, without it) count as they are now."""
+    if day >= timezone.localdate():
+        return list(model.objects.filter(*conditions, **filters))
+    historical = model.history.model
+    latest: dict = {}
+    for row in historical.objects.filter(
+        *conditions, **filters, history_date__lt=end_of_day(day)
+    ).order_by(
+        "history_date", "history_id"
+    ):
+        latest[row.pk] = row
+    rows = [row.instance for row in latest.values() if row.history_type != "-"]
+    rows += list(
+        model.objects.filter(*conditions, **filters).exclude(
+            pk__in=historical.objects.values("id")
+        )
+    )
+    return rows
+
+
+def officer_training_statuses(officer_ids: Iterable[int], on: dt.date) -> dict[int, TrainingStatus]:
+    """Every officer's training status on a day (two queries): the one rule the compliance
+    page, the dashboard and the board report use."""
+    ids = set(officer_ids)
+    records: dict[int, list[OfficerTraining]] = defaultdict(list)
+    if ids:
+        for record in OfficerTraining.objects.filter(officer_id__in=ids, completed_on__lte=on):
+            records[record.officer_id].append(record)
+    topics = _officer_topics()
+    return {pk: training_status_from(records[pk], topics, on) for pk in ids}
+
+
 def officer_training_status(officer, on: dt.date) -> TrainingStatus:
-    records = OfficerTraining.objects.filter(officer=officer, completed_on__lte=on)
-    return training_status_from(records, _officer_topics(), on)
+    return officer_training_statuses([officer.pk], on)[officer.pk]
+
+
+@dataclass
+class StaffCoverage:
+    """Staff training at one school on a day (policy: staff trained on the SRO role and when
+    to contact an SRO, renewed every `renewal_months`).
+
+    `members`: the school's staff and site administrators with an active account (user id ->
+    name); `trained`: those of them with a current record, wherever it was recorded;
+    `named`: people without an account with a current record at the school; `other_trained`:
+    account holders with a current record at the school who are not its members."""
+
+    members: dict[int, str] = field(default_factory=dict)
+    trained: set[int] = field(default_factory=set)
+    named: set[str] = field(default_factory=set)
+    other_trained: set[int] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return len(self.members)
+
+    @property
+    def trained_count(self) -> int:
+        return len(self.trained)
+
+    @property
+    def coverage(self) -> float | None:
+        return len(self.trained) / len(self.members) if self.members else None
+
+    @property
+    def untrained(self) -> list[str]:
+        return sorted(name for uid, name in self.members.items() if uid not in self.trained)
+
+
+def staff_training_coverage(school_ids: Iterable[int], on: dt.date) -> dict[int, StaffCoverage]:
+    """Staff training coverage per school on a day, with the topic's renewal rule (four
+    queries). Every school asked about is in the answer."""
+    from django.contrib.auth import get_user_model
+
+    ids = list(school_ids)
+    result = {pk: StaffCoverage() for pk in ids}
+    memberships = rows_as_of(
+        SchoolMembership, on, school_id__in=ids, user__is_active=True,
+        user__groups__name__in=STAFF_ROLES,
+    )
+    user_ids = {m.user_id for m in memberships}
+    names = {
+        pk: f"{first} {last}".strip() or username
+        for pk, username, first, last in get_user_model().objects.filter(
+            pk__in=user_ids
+        ).values_list("pk", "username", "first_name", "last_name")
+    }
+    for m in memberships:
+        result[m.school_id].members[m.user_id] = names[m.user_id]
+    topic = TrainingTopic.objects.filter(code=STAFF_TRAINING_TOPIC).first()
+    if topic is None:
+        return result
+    trained_users: set[int] = set()
+    # Training records carry their own dates (a course completed in 2024 and entered later
+    # still counts for 2024); who was on a school's staff comes from the history.
+    for record in StaffTraining.objects.filter(
+        Q(user_id__in=user_ids) | Q(school_id__in=ids), topic_id=topic.pk, completed_on__lte=on
+    ).only("user_id", "school_id", "person_name", "completed_on"):
+        expires = training_expires_on(record.completed_on, topic.renewal_months)
+        if not training_current_on(record.completed_on, expires, on):
+            continue
+        if record.user_id is None:
+            if record.school_id in result and record.person_name.strip():
+                result[record.school_id].named.add(record.person_name.strip().lower())
+        else:
+            trained_users.add(record.user_id)
+            if record.school_id in result:
+                result[record.school_id].other_trained.add(record.user_id)
+    for coverage in result.values():
+        coverage.trained = {uid for uid in coverage.members if uid in trained_users}
+        coverage.other_trained -= set(coverage.members)
+    return result
 
 
 # Compliance ----------------------------------------------------------------------------------
@@ -245,16 +368,10 @@ class SchoolCompliance:
         return [o for o in self.officers if o.assignment.override_reason]
 
 
-def staff_training_current(completed_on: dt.date, renewal_months: int | None, on: dt.date) -> bool:
-    if completed_on > on:
-        return False
-    return renewal_months is None or add_months(completed_on, renewal_months) > on
-
-
 def school_compliance(*, user, on: dt.date) -> list[SchoolCompliance]:
     """For each of the user's schools: officers assigned on `on` with hours, FTE, training and
     MOU; staff training coverage; pending presentation requests. A fixed number of
-    queries whatever the number of schools (12 for a district administrator, counting the
+    queries whatever the number of schools (14 for a district administrator, counting the
     permission check)."""
     schools = list(School.objects.for_user(user).filter(active=True))
     school_ids = [s.pk for s in schools]
@@ -269,10 +386,7 @@ def school_compliance(*, user, on: dt.date) -> list[SchoolCompliance]:
     )
     officer_ids = {a.officer_id for a in assignments}
     agency_ids = {a.officer.agency_id for a in assignments}
-    topics = _officer_topics()
-    records: dict[int, list[OfficerTraining]] = defaultdict(list)
-    for record in OfficerTraining.objects.filter(officer_id__in=officer_ids, completed_on__lte=on):
-        records[record.officer_id].append(record)
+    training = officer_training_statuses(officer_ids, on)
     mous_by_agency: dict[int, MOU] = {}
     for mou in (
         MOU.objects.in_force_on(on)
@@ -293,38 +407,13 @@ def school_compliance(*, user, on: dt.date) -> list[SchoolCompliance]:
                 assignment=a,
                 weekly_hours=hours,
                 fte=hours / full,
-                training=training_status_from(records[a.officer_id], topics, on),
+                training=training[a.officer_id],
                 mou_in_force=mous_by_agency.get(a.officer.agency_id),
                 on_leave=a.pk in on_leave,
             )
         )
 
-    staff: dict[int, dict[int, str]] = defaultdict(dict)
-    for school_id, user_id, username, first, last in (
-        SchoolMembership.objects.filter(
-            school_id__in=school_ids, user__is_active=True, user__groups__name__in=STAFF_ROLES
-        )
-        .values_list(
-            "school_id", "user_id", "user__username", "user__first_name", "user__last_name"
-        )
-        .distinct()
-    ):
-        staff[school_id][user_id] = f"{first} {last}".strip() or username
-    staff_topic = TrainingTopic.objects.filter(code=STAFF_TRAINING_TOPIC).first()
-    renewal = staff_topic.renewal_months if staff_topic else None
-    trained_users: set[int] = set()
-    named: dict[int, set[str]] = defaultdict(set)
-    staff_user_ids = {uid for members in staff.values() for uid in members}
-    for user_id, school_id, person, completed_on in StaffTraining.objects.filter(
-        Q(user_id__in=staff_user_ids) | Q(user__isnull=True, school_id__in=school_ids),
-        topic__code=STAFF_TRAINING_TOPIC,
-        completed_on__lte=on,
-    ).values_list("user_id", "school_id", "person_name", "completed_on"):
-        if staff_training_current(completed_on, renewal, on):
-            if user_id is None:
-                named[school_id].add(person.strip().lower())
-            else:
-                trained_users.add(user_id)
+    staff = staff_training_coverage(school_ids, on)
 
     pending: dict[int, list[PresentationRequest]] = defaultdict(list)
     for request in (
@@ -340,8 +429,7 @@ def school_compliance(*, user, on: dt.date) -> list[SchoolCompliance]:
     for school in schools:
         officers = by_school[school.pk]
         weekly = sum(o.weekly_hours for o in officers if not o.on_leave)
-        members = staff[school.pk]
-        trained = [uid for uid in members if uid in trained_users]
+        coverage = staff[school.pk]
         mous = {o.mou_in_force.pk: o.mou_in_force for o in officers if o.mou_in_force}
         result.append(
             SchoolCompliance(
@@ -349,12 +437,10 @@ def school_compliance(*, user, on: dt.date) -> list[SchoolCompliance]:
                 officers=officers,
                 weekly_hours=weekly,
                 fte=weekly / full,
-                staff_total=len(members),
-                staff_trained=len(trained),
-                untrained_staff=sorted(
-                    name for uid, name in members.items() if uid not in trained_users
-                ),
-                named_people_trained=len(named[school.pk]),
+                staff_total=coverage.total,
+                staff_trained=coverage.trained_count,
+                untrained_staff=coverage.untrained,
+                named_people_trained=len(coverage.named),
                 mous_in_force=list(mous.values()),
                 pending_presentations=pending[school.pk],
             )
