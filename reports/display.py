@@ -36,6 +36,11 @@ SCHOOL_MEASURES = ["contact", "referral_to_law_enforcement", "arrest", "citation
 
 DATETIME_FORMAT = "j F Y, P"  # 28 November 2026, 6:22 a.m.
 DATE_FORMAT = "j F Y"  # 1 July 2025
+# Which day the compliance section describes, and why (reports.selectors.compliance_as_of).
+AS_OF_NOTES = {
+    "period_end": "the last day of the period",
+    "today": "today: the period has not ended",
+}
 
 
 def format_datetime(value) -> str:
@@ -259,6 +264,7 @@ def compliance_view(section: dict) -> dict:
     return {
         "summary": section.get("summary") or {},
         "as_of_text": format_date(section.get("as_of")),
+        "as_of_note": AS_OF_NOTES.get(section.get("as_of_reason"), ""),
         "mous": [{**m, "board_date_text": format_date(m.get("board_date"))}
                  for m in section.get("mous") or []],
         "officers": [

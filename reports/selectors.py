@@ -558,6 +558,8 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
         incidents = {name: totals[f"c_{name}"] for name in INCIDENTS}
     return label_compliance({
         "as_of": day.isoformat(),
+        # Why that day: the period's last day, or today while the period runs.
+        "as_of_reason": "period_end" if day == date_to else "today",
         "school_year": school_year,
         "mous": mous,
         "officers": sorted(officers.values(), key=lambda o: o["officer"]),

@@ -4,12 +4,13 @@ spec/interfaces.md. Reproducible from the seed in ctx.rng."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from random import Random
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from mous.models import Agency
 
@@ -127,6 +128,11 @@ def seed(ctx: DemoContext) -> None:
                 user.save()
             user.groups.add(Group.objects.get(name=roles.STAFF))
             SchoolMembership.objects.get_or_create(user=user, school=school)
+    # The demo's staff have worked at their schools since the first demo year: date the
+    # memberships' history so a report on a past year (which reads the history) finds them.
+    SchoolMembership.history.filter(history_type="+", school__in=ctx.schools).update(
+        history_date=timezone.make_aware(datetime.combine(ASSIGNMENT_START, time.min))
+    )
     ctx.say(f"  {len(ctx.schools)} schools, {len(ctx.officers) + 1} officers, demo users")
 
 
@@ -259,6 +265,13 @@ def seed_program(ctx: DemoContext) -> None:
         StaffTraining(topic=topic, person_name="Campus supervisor (no account)", school=s[0],
                       completed_on=session)
     )
+    # The course is renewed every year: the same people took last August's session too, so a
+    # report for last school year finds them trained at its end.
+    staff_records += [
+        StaffTraining(topic=r.topic, user=r.user, person_name=r.person_name, school=r.school,
+                      completed_on=add_months(session, -12))
+        for r in list(staff_records)
+    ]
     StaffTraining.objects.bulk_create(staff_records)
 
     # Presentations at the first school: one approved, one waiting for the Superintendent.
