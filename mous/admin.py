@@ -201,7 +201,7 @@ class MOUAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.status == MOU.Status.DRAFT)
+        return allowed and (obj is None or obj.can("delete"))
 
     def has_approve_permission(self, request, obj=None):
         return request.user.has_perm("mous.approve_mou")
@@ -330,7 +330,7 @@ class MOUAdmin(SimpleHistoryAdmin):
                 acting_user=request.user,
             ),
             done="Board approval recorded; its content is now locked",
-            allowed=(MOU.Status.DRAFT, MOU.Status.UNDER_REVIEW),
+            allowed=MOU.TRANSITIONS["approve"].sources,
         )
 
     def terminate_view(self, request: HttpRequest) -> HttpResponse:
@@ -344,5 +344,5 @@ class MOUAdmin(SimpleHistoryAdmin):
                 ended_on=data["ended_on"],
             ),
             done="terminated",
-            allowed=(MOU.Status.DRAFT, MOU.Status.UNDER_REVIEW, MOU.Status.APPROVED),
+            allowed=MOU.TRANSITIONS["terminate"].sources,
         )

@@ -13,6 +13,7 @@ from .services import (
     mou_record_board_approval,
     mou_set_element,
     mou_submit_for_review,
+    mou_update,
 )
 
 TITLE = "School Resource Officer Services Agreement"
@@ -101,6 +102,8 @@ def seed(ctx) -> None:
         mou=mou, acting_user=admin_user,
         reason="Revise duty hours and performance monitoring for 2027-28",
     )
+    mou_update(mou=amendment, acting_user=admin_user, effective_date=dt.date(2027, 7, 1),
+               expiry_date=dt.date(2030, 6, 30))
     mou_set_element(mou=amendment, code="performance_monitoring", acting_user=admin_user,
                     text="")
     mou_set_element(mou=amendment, code="roles_responsibilities", acting_user=admin_user,

@@ -1,4 +1,5 @@
-from datetime import date
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +31,15 @@ def one_year_after(day: date) -> date:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
+
+
+class Transition(NamedTuple):
+    """One action on an MOU: the statuses it may start from and the status it leads to (None:
+    the action makes or removes a row instead, e.g. an amendment is a new draft version)."""
+
+    sources: tuple[str, ...]
+    target: str | None
+    label: str
 
 
 class MOUQuerySet(models.QuerySet):
@@ -70,6 +80,18 @@ class MOU(models.Model):
         SUPERSEDED = "superseded", "Superseded"
         TERMINATED = "terminated", "Terminated"
 
+    # The lifecycle, in one table: services refuse an action from any other status, the admin
+    # offers only the allowed actions, and templates ask `allowed_actions()`.
+    TRANSITIONS = {
+        "submit": Transition((Status.DRAFT,), Status.UNDER_REVIEW, "submitted for review"),
+        "approve": Transition((Status.DRAFT, Status.UNDER_REVIEW), Status.APPROVED, "approved"),
+        "amend": Transition((Status.APPROVED,), None, "amended"),
+        "supersede": Transition((Status.APPROVED,), Status.SUPERSEDED, "superseded"),
+        "terminate": Transition(
+            (Status.DRAFT, Status.UNDER_REVIEW, Status.APPROVED), Status.TERMINATED, "terminated"
+        ),
+        "delete": Transition((Status.DRAFT,), None, "deleted"),
+    }
     # Content is locked from Board approval on; a change is an amendment (a new version).
     LOCKED_STATUSES = (Status.APPROVED, Status.SUPERSEDED, Status.TERMINATED)
     ENDED_STATUSES = (Status.SUPERSEDED, Status.TERMINATED)
@@ -145,6 +167,34 @@ class MOU(models.Model):
             self.next_review_date = one_year_after(self.effective_date)
         super().save(*args, **kwargs)
 
+    def allowed_actions(self) -> set[str]:
+        """The actions of TRANSITIONS this MOU's status allows."""
+        return {name for name, t in self.TRANSITIONS.items() if self.status in t.sources}
+
+    def can(self, action: str) -> bool:
+        return self.status in self.TRANSITIONS[action].sources
+
+    @staticmethod
+    def previous_version_end(successor_effective: date, current_end: date | None) -> date:
+        """The last day in force of a version its amendment supersedes: the day before the
+        amendment takes effect (no gap, no overlap), or its own earlier end."""
+        end = successor_effective - timedelta(days=1)
+        return min(end, current_end) if current_end else end
+
+    def retroactive_problem(self) -> str:
+        """Why this amendment's effective date is refused ("" when it is not): it must be
+        after the date the version it amends took effect."""
+        previous = self.supersedes
+        if previous is None or self.effective_date is None or previous.effective_date is None:
+            return ""
+        if self.effective_date > previous.effective_date:
+            return ""
+        return (
+            f"Effective date: {self.effective_date:%Y-%m-%d} is not after "
+            f"{previous.effective_date:%Y-%m-%d}, the date version {previous.version} took "
+            "effect. An amendment cannot take effect retroactively; enter a later date."
+        )
+
     @property
     def is_locked(self) -> bool:
         return self.status in self.LOCKED_STATUSES
@@ -186,9 +236,13 @@ class MOU(models.Model):
         changed = self.locked_changes(stored)
         if changed:
             raise ValidationError(self.lock_message(changed, status=stored["status"]))
+        if (stored is None or stored["status"] not in self.LOCKED_STATUSES) and (
+            problem := self.retroactive_problem()
+        ):
+            raise ValidationError({"effective_date": problem})
 
     def delete(self, *args, **kwargs):
-        if self.status != self.Status.DRAFT:
+        if not self.can("delete"):
             raise ValidationError(
                 f"Only a draft MOU can be deleted; this one is {self.get_status_display()}. "
                 "Terminate it instead, with a reason."

@@ -168,11 +168,12 @@ ALLOWED_DESCRIPTION = {
 }
 
 
-def _refuse_status(mou: MOU, allowed: tuple[str, ...], done: str) -> None:
-    if mou.status not in allowed:
-        who = " or ".join(ALLOWED_DESCRIPTION[s] for s in allowed)
+def _refuse_status(mou: MOU, action: str) -> None:
+    transition = MOU.TRANSITIONS[action]
+    if not mou.can(action):
+        who = " or ".join(ALLOWED_DESCRIPTION[s] for s in transition.sources)
         raise ValidationError(
-            f"{mou} cannot be {done}: it is {mou.get_status_display().lower()}. "
+            f"{mou} cannot be {transition.label}: it is {mou.get_status_display().lower()}. "
             f"Only {who} can be."
         )
 
@@ -252,8 +253,8 @@ def mou_submit_for_review(*, mou: MOU, acting_user, reason: str = "") -> MOUTran
     found; only Board approval requires every element."""
     _require(acting_user, "mous.change_mou", "submit an MOU for review")
     locked = _locked(mou)
-    _refuse_status(locked, (MOU.Status.DRAFT,), "submitted for review")
-    row = _transition(locked, MOU.Status.UNDER_REVIEW, acting_user, reason)
+    _refuse_status(locked, "submit")
+    row = _transition(locked, MOU.TRANSITIONS["submit"].target, acting_user, reason)
     _refresh(mou, locked)
     return row
 
@@ -263,6 +264,8 @@ def approval_problems(mou: MOU, board_date: dt.date | None, board_item: str) -> 
     problems = list(mou_completeness(mou).missing)
     if mou.effective_date is None:
         problems.append("Effective date: enter the date the MOU takes effect.")
+    elif retroactive := mou.retroactive_problem():
+        problems.append(retroactive)
     if board_date is None:
         problems.append("Board meeting date: enter the date the Board approved the MOU.")
     elif board_date > timezone.localdate():
@@ -287,34 +290,29 @@ def mou_record_board_approval(
     """
     _require(acting_user, "mous.approve_mou", "record Board approval of an MOU")
     locked = _locked(mou)
-    _refuse_status(locked, (MOU.Status.DRAFT, MOU.Status.UNDER_REVIEW), "approved")
+    _refuse_status(locked, "approve")
     problems = approval_problems(locked, board_date, board_item)
     if problems:
         raise ValidationError(
             [f"Board approval of {locked} cannot be recorded until this is fixed:", *problems]
         )
     row = _transition(
-        locked, MOU.Status.APPROVED, acting_user,
+        locked, MOU.TRANSITIONS["approve"].target, acting_user,
         reason or f"Approved by the Board on {board_date:%Y-%m-%d}, {board_item.strip()}",
         board_date=board_date, board_item=board_item.strip(), approved_by=acting_user,
         approved_at=timezone.now(),
     )
     if locked.supersedes_id:
         previous = MOU.objects.select_for_update().get(pk=locked.supersedes_id)
-        if previous.status == MOU.Status.APPROVED:
+        if previous.can("supersede"):
             _transition(
-                previous, MOU.Status.SUPERSEDED, acting_user,
+                previous, MOU.TRANSITIONS["supersede"].target, acting_user,
                 f"Superseded by version {locked.version}, approved by the Board on "
                 f"{board_date:%Y-%m-%d} ({board_item.strip()})",
-                ended_on=_day_before(locked.effective_date, previous.ended_on),
+                ended_on=MOU.previous_version_end(locked.effective_date, previous.ended_on),
             )
     _refresh(mou, locked)
     return row
-
-
-def _day_before(day: dt.date, current_end: dt.date | None) -> dt.date:
-    end = day - dt.timedelta(days=1)
-    return min(end, current_end) if current_end else end
 
 
 @transaction.atomic
@@ -323,7 +321,7 @@ def mou_create_amendment(*, mou: MOU, acting_user, reason: str = "") -> MOU:
     the Board approves the amendment. One open amendment per MOU at a time."""
     _require(acting_user, "mous.change_mou", "create an amendment")
     locked = _locked(mou)
-    _refuse_status(locked, (MOU.Status.APPROVED,), "amended")
+    _refuse_status(locked, "amend")
     open_amendment = locked.amendments.filter(
         status__in=(MOU.Status.DRAFT, MOU.Status.UNDER_REVIEW)
     ).first()
@@ -334,7 +332,9 @@ def mou_create_amendment(*, mou: MOU, acting_user, reason: str = "") -> MOU:
         )
     amendment = MOU(
         agency_id=locked.agency_id, title=locked.title, version=_next_version(locked.agency_id),
-        supersedes=locked, effective_date=locked.effective_date,
+        # No effective date: the amendment takes effect after this version did, on a date the
+        # drafter enters (Board approval refuses it until then).
+        supersedes=locked, effective_date=None,
         expiry_date=locked.expiry_date, next_review_date=locked.next_review_date,
         status=MOU.Status.DRAFT,
     )
@@ -362,9 +362,7 @@ def mou_terminate(
     if not (reason or "").strip():
         raise ValidationError("Give the reason for terminating the MOU.")
     locked = _locked(mou)
-    _refuse_status(
-        locked, (MOU.Status.DRAFT, MOU.Status.UNDER_REVIEW, MOU.Status.APPROVED), "terminated"
-    )
+    _refuse_status(locked, "terminate")
     end = None
     if locked.status == MOU.Status.APPROVED:
         end = ended_on or timezone.localdate()
@@ -373,6 +371,7 @@ def mou_terminate(
                 f"Last day in force: {end:%Y-%m-%d} is before the MOU took effect "
                 f"({locked.effective_date:%Y-%m-%d})."
             )
-    row = _transition(locked, MOU.Status.TERMINATED, acting_user, reason.strip(), ended_on=end)
+    row = _transition(locked, MOU.TRANSITIONS["terminate"].target, acting_user, reason.strip(),
+                      ended_on=end)
     _refresh(mou, locked)
     return row

@@ -185,9 +185,9 @@ def test_amendment_is_a_new_draft_version_with_copied_elements(
     assert (amendment.status, amendment.version, amendment.supersedes) == (
         MOU.Status.DRAFT, 2, draft
     )
-    assert (amendment.effective_date, amendment.expiry_date) == (
-        draft.effective_date, draft.expiry_date
-    )
+    # The effective date is not copied: an amendment takes effect after the version it amends
+    # (issue 12), on a date the drafter enters.
+    assert (amendment.effective_date, amendment.expiry_date) == (None, draft.expiry_date)
     copied = {e.code: (e.text, e.section_ref, e.supervisor) for e in amendment.elements.all()}
     original = {e.code: (e.text, e.section_ref, e.supervisor) for e in draft.elements.all()}
     assert copied == original and len(copied) == 6
