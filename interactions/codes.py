@@ -1,4 +1,4 @@
-"""Code lists of spec/domain.md. Codes are the stored values; labels are for people."""
+"""The code lists (docs/codes.md). Codes are the stored values; labels are for people."""
 
 from django.db import models
 
@@ -177,6 +177,22 @@ def measure_flags(
 
 def is_gc12525_reportable(force_types: list[str], injury: str) -> bool:
     return ForceType.FIREARM_DISCHARGED in force_types or injury in (Injury.SERIOUS, Injury.DEATH)
+
+
+def derived_fields(
+    *, occurred_on, initiated_by: str, reason: str, outcomes: list[str],
+    force_types: list[str], injury: str,
+) -> dict:
+    """Everything an interaction derives from what was recorded: its school year and month
+    (from the local date), the GC 12525.2 flag and the report measures. The service, the CSV
+    importer and the demo all store exactly this."""
+    return {
+        "school_year": school_year_of(occurred_on),
+        "occurred_month": month_of(occurred_on),
+        "gc12525_reportable": is_gc12525_reportable(force_types, injury),
+        **measure_flags(initiated_by=initiated_by, reason=reason, outcomes=outcomes,
+                        force_types=force_types),
+    }
 
 
 def school_year_of(day) -> str:

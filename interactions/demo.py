@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from sro_program.models import Assignment
 
-from .codes import OUTSIDE_SRO_ROLE_REASONS, is_gc12525_reportable, measure_flags, month_of
+from .codes import OUTSIDE_SRO_ROLE_REASONS, derived_fields
 from .models import Enrollment, Interaction, RecordAccessRequest, Student
 
 BATCH = 5000
@@ -408,8 +408,7 @@ def seed_interactions(ctx, roster: dict[str, list]) -> int:
             occurred = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60,
                                    tzinfo=tz)
             batch.append({
-                "school_id": school.pk, "occurred_at": occurred, "school_year": year,
-                "occurred_month": month_of(day),
+                "school_id": school.pk, "occurred_at": occurred,
                 "officer_id": rng.choice(officers.on(school.pk, day)),
                 "student_id": student_of[enrollment_pk], **demographics[enrollment_pk],
                 **_interaction_fields(rng, kid, occurred, users[index]),
@@ -532,9 +531,9 @@ def _interaction_fields(rng: Random, kid: _Kid, occurred: dt.datetime, users) ->
         "de_escalation_techniques": rng.sample(["verbal", "time_distance", "support_staff_called"],
                                                rng.randint(1, 2)) if de_escalation else [],
         "narrative": rng.choice(NARRATIVES),
-        "gc12525_reportable": is_gc12525_reportable(force, injury),
-        **measure_flags(initiated_by=initiated, reason=reason, outcomes=outcomes,
-                        force_types=force),
+        # School year, month, GC 12525.2 and the report measures, as the service derives them.
+        **derived_fields(occurred_on=occurred.date(), initiated_by=initiated, reason=reason,
+                         outcomes=outcomes, force_types=force, injury=injury),
         "status": Interaction.Status.REVIEWED if reviewed else Interaction.Status.SUBMITTED,
         "reviewed_by_id": reviewer if reviewed else None,
         "reviewed_at": occurred + dt.timedelta(days=rng.randint(1, 4)) if reviewed else None,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from sro_program.models import Assignment, Officer, School
 
 from .codes import (
+    OUTSIDE_SRO_ROLE_REASONS,
     DeEscalationTechnique,
     ForceType,
     InitiatedBy,
@@ -74,6 +75,9 @@ def officer_choice(officer: Officer) -> tuple[str, str]:
 
 
 class InteractionForm(forms.Form):
+    # For the page's script (data attribute): which reasons need a justification.
+    outside_role_reasons = " ".join(sorted(OUTSIDE_SRO_ROLE_REASONS))
+
     occurred_at = forms.DateTimeField(
         label="Date and time",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],

@@ -25,25 +25,24 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from mous.models import Agency
-from sro_program.models import GRADE_CHOICES, GRADE_ORDER, Officer, School
+from mous.models import Agency, validate_ori
+from sro_program.models import GRADE_CHOICES, Officer, School, grade_range_problem
 
 from .codes import (
     Disability,
     Gender,
     RaceEthnicity,
     YesNo,
-    is_gc12525_reportable,
-    measure_flags,
-    month_of,
+    derived_fields,
     school_year_of,
 )
 from .models import Enrollment, Interaction, Student
-from .services import validate_interaction_fields
+from .rules import FUTURE_MESSAGE, in_future, validate_interaction_fields
 
 BATCH = 2000
 CHANGE_REASON = "import_csv"
@@ -422,7 +421,6 @@ class UpsertImporter(Importer):
 # Kinds -------------------------------------------------------------------------------------------
 
 CDS = re.compile(r"^\d{14}$")
-ORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 
 
 class SchoolsImporter(UpsertImporter):
@@ -437,10 +435,8 @@ class SchoolsImporter(UpsertImporter):
             name = required(row, "name", errors, 200)
             low = choice(row, "grade_low", GRADE_CHOICES, errors)
             high = choice(row, "grade_high", GRADE_CHOICES, errors)
-            if low in GRADE_ORDER and high in GRADE_ORDER and (
-                GRADE_ORDER.index(low) > GRADE_ORDER.index(high)
-            ):
-                errors.add(row.line, "grade_high", "The highest grade is below the lowest.")
+            if problem := grade_range_problem(low, high):
+                errors.add(row.line, "grade_high", problem)
             items.append(
                 {"cds_code": row["cds_code"], "name": name, "grade_low": low, "grade_high": high}
             )
@@ -455,10 +451,10 @@ class AgenciesImporter(UpsertImporter):
     def validate(self, rows, errors, progress):
         items = []
         for row in progress.each(rows, "checking agencies"):
-            if not ORI.match(row["ori"]):
-                errors.add(
-                    row.line, "ori", "An ORI is 9 characters: 2 letters, then 7 letters or digits."
-                )
+            try:
+                validate_ori(row["ori"])
+            except ValidationError as error:
+                errors.add(row.line, "ori", " ".join(error.messages))
             items.append({"ori": row["ori"], "name": required(row, "name", errors, 200)})
         duplicates(rows, lambda r: r["ori"], "ori", errors)
         return items
@@ -597,8 +593,8 @@ class InteractionsImporter(UpsertImporter):
             before = len(errors)
             external_id = required(row, "external_id", errors, 64)
             moment = moments[row.line]
-            if moment and moment > now:
-                errors.add(row.line, "occurred_at", "The date and time is in the future.")
+            if moment and in_future(moment, now):
+                errors.add(row.line, "occurred_at", FUTURE_MESSAGE)
             school = known(row, "school_cds", schools, errors, "No school with CDS code")
             student = known(row, "student_id", students, errors, "No student with ID")
             agency = known(row, "agency_ori", agencies, errors, "No agency with ORI")
@@ -635,8 +631,6 @@ class InteractionsImporter(UpsertImporter):
         return {
             "external_id": external_id,
             "occurred_at": moment,
-            "occurred_month": month_of(timezone.localdate(moment)),
-            "school_year": enrollment.school_year,
             "school_id": school.pk,
             "officer_id": officer.pk,
             "student_id": enrollment.student_id,
@@ -650,10 +644,10 @@ class InteractionsImporter(UpsertImporter):
             "injury": row["injury"],
             "de_escalation": de_escalation,
             "narrative": row["narrative"],
-            "gc12525_reportable": is_gc12525_reportable(force_types, row["injury"]),
-            **measure_flags(
-                initiated_by=row["initiated_by"], reason=row["reason"], outcomes=outcomes,
-                force_types=force_types,
+            **derived_fields(
+                occurred_on=timezone.localdate(moment), initiated_by=row["initiated_by"],
+                reason=row["reason"], outcomes=outcomes, force_types=force_types,
+                injury=row["injury"],
             ),
             **enrollment.demographics(),
         }

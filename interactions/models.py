@@ -10,6 +10,7 @@ from sro_program.models import GRADE_CHOICES, Officer, School
 from sro_program.scoping import SchoolScopedQuerySet, school_ids_for, sees_all_schools
 
 from .codes import (
+    OUTSIDE_SRO_ROLE_REASONS,
     Disability,
     Gender,
     InitiatedBy,
@@ -21,6 +22,7 @@ from .codes import (
     YesNo,
     month_of,
 )
+from .rules import validate_interaction_fields
 
 SCHOOL_YEAR_HELP = "Format 2025-26."
 
@@ -122,6 +124,13 @@ class InteractionQuerySet(SchoolScopedQuerySet):
         return self.filter(
             status__in=[Interaction.Status.SUBMITTED, Interaction.Status.REVIEWED], voided=False
         )
+
+
+# The fields validate_interaction_fields reads, by their model names.
+RULE_FIELDS = (
+    "location", "initiated_by", "requested_by_role", "reason", "justification", "outcomes",
+    "force_types", "injury", "de_escalation", "de_escalation_techniques", "narrative",
+)
 
 
 class Interaction(Demographics):
@@ -241,7 +250,8 @@ class Interaction(Demographics):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(reason__in=["code_of_conduct", "mental_health_crisis"])
+                # Generated from the one list of reasons outside the SRO role.
+                condition=~Q(reason__in=sorted(OUTSIDE_SRO_ROLE_REASONS))
                 | ~Q(justification=""),
                 name="interaction_outside_role_needs_justification",
             ),
@@ -260,6 +270,15 @@ class Interaction(Demographics):
         if self.status != self.Status.DRAFT:
             raise ValidationError("A submitted interaction is never deleted; void it instead.")
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        """The field rules (codes, the outside-role justification, combinations, the Ed Code
+        234.7 guard) on whatever path the row came by: admin, script or service."""
+        errors = validate_interaction_fields(
+            {name: getattr(self, name) for name in RULE_FIELDS}
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class RecordAccessRequest(models.Model):

@@ -1,14 +1,14 @@
 """Writes for interactions: the policy guards and the transitions draft -> submitted -> reviewed,
 edits with optimistic concurrency, and voiding.
 
-`validate_interaction_fields` holds the pure field rules (no database); the browser form and the
-CSV importer (`import_csv interactions`) both call it, so a rule is written once.
+`rules.validate_interaction_fields` holds the pure field rules (no database); the browser form,
+the CSV importer (`import_csv interactions`) and `Interaction.clean()` all call it, so a rule is
+written once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,128 +18,20 @@ from django.utils import timezone
 from sro_program.models import Assignment, School
 from sro_program.scoping import require_perm
 
-from .codes import (
-    OUTSIDE_SRO_ROLE_REASONS,
-    DeEscalationTechnique,
-    ForceType,
-    InitiatedBy,
-    Injury,
-    Location,
-    Outcome,
-    Reason,
-    RequestedByRole,
-    is_gc12525_reportable,
-    measure_flags,
-    school_year_of,
-)
-from .guards import immigration_status_error
+from .codes import derived_fields, school_year_of
 from .models import Demographics, Enrollment, Interaction, Student
-
-NARRATIVE_MAX = 1000
-JUSTIFICATION_MAX = 1000
-CHANGE_REASON_MAX = 100  # the history's history_change_reason is a varchar(100)
-
-OUTSIDE_ROLE_MESSAGE = (
-    "This reason is outside the SRO role: BP 3515.31 keeps SROs out of routine discipline and "
-    "code-of-conduct matters, and out of matters better handled by mental-health professionals. "
-    "Record why the SRO was involved (for a mental-health crisis, the imminent danger)."
+from .rules import (  # noqa: F401 - the field rules' home; forms and importers import them here
+    FUTURE_MESSAGE,
+    JUSTIFICATION_MAX,
+    NARRATIVE_MAX,
+    OUTSIDE_ROLE_MESSAGE,
+    _as_list,
+    _truthy,
+    in_future,
+    validate_interaction_fields,
 )
 
-
-def _as_list(value) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(";") if v.strip()]
-    return [str(v) for v in value]
-
-
-def validate_interaction_fields(data: dict) -> dict[str, list[str]]:
-    """The pure field rules of an interaction, without the database.
-
-    `data` uses the CSV / form field names: `location`, `initiated_by`, `requested_by_role`,
-    `reason`, `justification`, `outcomes`, `force_types`, `injury`, `de_escalation`,
-    `de_escalation_techniques`, `narrative`; optionally `force_used` (the form's toggle).
-    Lists may be Python lists or `;`-separated strings; missing keys count as empty.
-    Returns {field: [messages]}; empty when the data passes. Unknown codes are reported too.
-    """
-    errors: dict[str, list[str]] = defaultdict(list)
-
-    def code(field: str, choices, required: bool = True) -> str:
-        value = (data.get(field) or "").strip() if isinstance(data.get(field), str) else ""
-        if value and value not in choices.values:
-            errors[field].append(f"Unknown code “{value}”.")
-        elif not value and required:
-            errors[field].append("This field is required.")
-        return value
-
-    def codes(field: str, choices) -> list[str]:
-        values = _as_list(data.get(field))
-        unknown = [v for v in values if v not in choices.values]
-        if unknown:
-            errors[field].append("Unknown code(s): " + ", ".join(unknown) + ".")
-        return values
-
-    code("location", Location)
-    initiated_by = code("initiated_by", InitiatedBy)
-    requested_by_role = code("requested_by_role", RequestedByRole, required=False)
-    reason = code("reason", Reason)
-    injury = code("injury", Injury, required=False)
-    outcomes = codes("outcomes", Outcome)
-    force_types = codes("force_types", ForceType)
-    techniques = codes("de_escalation_techniques", DeEscalationTechnique)
-    justification = (data.get("justification") or "").strip()
-    narrative = data.get("narrative") or ""
-
-    if initiated_by == InitiatedBy.STAFF_REFERRAL and not requested_by_role:
-        errors["requested_by_role"].append("Say which staff member called the SRO.")
-    if requested_by_role and initiated_by and initiated_by != InitiatedBy.STAFF_REFERRAL:
-        errors["requested_by_role"].append(
-            "The requesting staff role applies only when school staff called the SRO."
-        )
-
-    if reason in OUTSIDE_SRO_ROLE_REASONS and not justification:
-        errors["justification"].append(OUTSIDE_ROLE_MESSAGE)
-    if justification and reason and reason not in OUTSIDE_SRO_ROLE_REASONS:
-        errors["justification"].append(
-            "A justification is recorded only for reasons outside the SRO role."
-        )
-
-    if not outcomes:
-        errors["outcomes"].append("Choose at least one outcome (“No action” if none).")
-    elif Outcome.NO_ACTION in outcomes and len(set(outcomes)) > 1:
-        errors["outcomes"].append("“No action” cannot be combined with another outcome.")
-
-    if data.get("force_used") and not force_types:
-        errors["force_types"].append("Force was used: choose the type(s) of force.")
-    if force_types and not injury:
-        errors["injury"].append("Force was used: record the injury (“None” if there was none).")
-    if injury and not force_types:
-        errors["injury"].append("An injury is recorded here only when force was used.")
-
-    if techniques and not _truthy(data.get("de_escalation")):
-        errors["de_escalation_techniques"].append(
-            "Techniques are recorded only when de-escalation was attempted."
-        )
-
-    if len(narrative) > NARRATIVE_MAX:
-        errors["narrative"].append(
-            f"At most {NARRATIVE_MAX} characters (this one has {len(narrative)})."
-        )
-    if len(justification) > JUSTIFICATION_MAX:
-        errors["justification"].append(f"At most {JUSTIFICATION_MAX} characters.")
-    for field, text in (("narrative", narrative), ("justification", justification)):
-        message = immigration_status_error(text)
-        if message:
-            errors[field].append(message)
-
-    return dict(errors)
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().upper() in {"Y", "YES", "TRUE", "1", "ON"}
-    return bool(value)
+CHANGE_REASON_MAX = 100  # the history's history_change_reason is a varchar(100)
 
 
 # --- Rules that need the database -----------------------------------------------------------
@@ -187,8 +79,8 @@ def validate_interaction_data(
         add("school_cds", "You can log interactions only for your own schools.")
     if occurred_at is None:
         add("occurred_at", "Give the date and time.")
-    elif occurred_at > timezone.now() + timedelta(minutes=5):
-        add("occurred_at", "The date and time cannot be in the future.")
+    elif in_future(occurred_at):
+        add("occurred_at", FUTURE_MESSAGE)
     if student is None:
         add("student_id", "Choose the student.")
     elif (
@@ -255,22 +147,20 @@ def _apply(interaction: Interaction, data: dict) -> None:
         setattr(interaction, field, (getattr(interaction, field) or "").strip())
     interaction.de_escalation = _truthy(interaction.de_escalation)
     day = _local_day(interaction.occurred_at)
-    interaction.school_year = school_year_of(day)
+    for field, value in derived_fields(
+        occurred_on=day,
+        initiated_by=interaction.initiated_by,
+        reason=interaction.reason,
+        outcomes=interaction.outcomes,
+        force_types=interaction.force_types,
+        injury=interaction.injury,
+    ).items():
+        setattr(interaction, field, value)
     enrollment = Enrollment.objects.get(
         student=interaction.student, school_year=interaction.school_year
     )
     for field in Demographics.DEMOGRAPHIC_FIELDS:
         setattr(interaction, field, getattr(enrollment, field))
-    for field, value in measure_flags(
-        initiated_by=interaction.initiated_by,
-        reason=interaction.reason,
-        outcomes=interaction.outcomes,
-        force_types=interaction.force_types,
-    ).items():
-        setattr(interaction, field, value)
-    interaction.gc12525_reportable = is_gc12525_reportable(
-        interaction.force_types, interaction.injury
-    )
 
 
 def _save(interaction: Interaction, *, acting_user, reason: str = "") -> None:

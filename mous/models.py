@@ -3,17 +3,26 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_pdf
 
+ORI_FORMAT = r"^[A-Z]{2}[A-Z0-9]{7}$"
+validate_ori = RegexValidator(
+    ORI_FORMAT, "An ORI is 9 characters: 2 capital letters, then 7 capital letters or digits "
+    "(e.g. CA0330000).",
+)
+
 
 class Agency(models.Model):
     """A law enforcement agency, identified by its ORI (Originating Agency Identifier)."""
 
-    ori = models.CharField("ORI", max_length=9, unique=True, help_text="e.g. CA0330000")
+    ori = models.CharField(
+        "ORI", max_length=9, unique=True, help_text="e.g. CA0330000", validators=[validate_ori]
+    )
     name = models.CharField(max_length=200)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()

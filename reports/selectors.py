@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, F, Q
 
-from interactions.codes import DIMENSIONS, MEASURES, school_year_of
+from interactions.codes import DIMENSIONS, MEASURES, Reason, school_year_of
 from interactions.models import DisclosureLogEntry, Enrollment, Interaction, RecordAccessRequest
 from mous.models import Agency
 from mous.selectors import mou_in_force_on
@@ -57,8 +57,8 @@ INCIDENT_MEASURES = {
 INCIDENT_FILTERS = {
     "gc12525_reportable": Q(gc12525_reportable=True),
     "serious_injury": Q(injury__in=["serious", "death"]),
-    "outside_code_of_conduct": Q(reason="code_of_conduct"),
-    "outside_mental_health": Q(reason="mental_health_crisis"),
+    "outside_code_of_conduct": Q(reason=Reason.CODE_OF_CONDUCT),
+    "outside_mental_health": Q(reason=Reason.MENTAL_HEALTH_CRISIS),
     "de_escalation": Q(de_escalation=True),
     "force_with_de_escalation": Q(use_of_force=True, de_escalation=True),
 }

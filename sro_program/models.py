@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -17,6 +18,16 @@ cds_validator = RegexValidator(
 
 GRADE_CHOICES = [("TK", "TK"), ("KN", "K")] + [(f"{g:02d}", f"{g}") for g in range(1, 13)]
 GRADE_ORDER = [code for code, _ in GRADE_CHOICES]
+
+
+def grade_range_problem(low: str, high: str) -> str:
+    """Why a school's grade span is refused ("" when it is fine): the highest grade served
+    may not come before the lowest. School.clean(), so the admin, and the importer use it."""
+    if low in GRADE_ORDER and high in GRADE_ORDER and GRADE_ORDER.index(low) > GRADE_ORDER.index(
+        high
+    ):
+        return "The highest grade is below the lowest."
+    return ""
 
 
 class SchoolQuerySet(SchoolScopedQuerySet):
@@ -39,6 +50,11 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        problem = grade_range_problem(self.grade_low, self.grade_high)
+        if problem:
+            raise ValidationError({"grade_high": problem})
 
     @property
     def grade_span(self) -> str:

@@ -6,6 +6,11 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE
 
+# The published method's thresholds have one home (reports.stats, pure Python); the settings
+# only let a deployment override them.
+from reports.stats import MIN_CELL as _METHOD_MIN_CELL
+from reports.stats import MIN_N as _METHOD_MIN_N
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env(
@@ -13,8 +18,11 @@ env = environ.Env(
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "[::1]"]),
     TIME_ZONE=(str, "America/Los_Angeles"),
     FULL_TIME_WEEK_HOURS=(float, 40.0),
-    REPORT_MIN_CELL=(int, 10),
-    REPORT_MIN_N=(int, 30),
+    REPORT_MIN_CELL=(int, _METHOD_MIN_CELL),
+    REPORT_MIN_N=(int, _METHOD_MIN_N),
+    # An interaction's time may be this many minutes ahead of the server clock (a device
+    # clock a little fast); beyond it the form, the service and the importer refuse it.
+    FUTURE_TOLERANCE_MINUTES=(int, 5),
     SESSION_IDLE_SECONDS=(int, 30 * 60),
     AXES_FAILURE_LIMIT=(int, 5),
     MEDIA_ROOT=(str, str(BASE_DIR / "var" / "media")),
@@ -181,6 +189,7 @@ CONTENT_SECURITY_POLICY = {
 FULL_TIME_WEEK_HOURS = env("FULL_TIME_WEEK_HOURS")
 REPORT_MIN_CELL = env("REPORT_MIN_CELL")
 REPORT_MIN_N = env("REPORT_MIN_N")
+FUTURE_TOLERANCE_MINUTES = env("FUTURE_TOLERANCE_MINUTES")
 DEMO_PASSWORD = "sro-demo-2026"
 
 LOGGING = {

@@ -6,7 +6,8 @@
   var form = document.getElementById("interaction-form");
   if (!form) return;
 
-  var OUTSIDE_ROLE = ["code_of_conduct", "mental_health_crisis"];
+  // The reasons outside the SRO role come from the server (interactions.codes), not a copy.
+  var OUTSIDE_ROLE = (form.dataset.outsideRoleReasons || "").split(" ").filter(Boolean);
 
   function byId(id) { return document.getElementById(id); }
   function section(id) { return byId(id); }
