@@ -17,9 +17,9 @@ from .compute import _COMPLIANCE_SHARES, REFERENCE_GROUPS, group_label
 from .labels import (
     DIMENSION_LABELS,
     MEASURE_LABELS,
-    SHORT_REASON,
     label_compliance,
     method_note,
+    reason_text,
 )
 from .stats import round_half_up
 
@@ -129,7 +129,7 @@ def _reference_note(entry: dict) -> str:
     reason = entry.get("rri_reason")
     if entry.get("rri") is not None or not reason or reason in WITHHELD_REASONS:
         return "reference group"
-    return f"reference group; {SHORT_REASON.get(reason) or reason}"
+    return f"reference group; {reason_text(reason)}"
 
 
 def _rri(entry: dict) -> str:
@@ -149,7 +149,7 @@ def group_rows(report: dict, dimension: str, measure: str) -> list[dict]:
             continue
         s = e["suppressed"]
         is_reference = e["group"] == reference
-        rri_note = SHORT_REASON.get(e.get("rri_reason"), e.get("rri_reason") or "")
+        rri_note = reason_text(e.get("rri_reason"))
         if is_reference:
             rri_note = _reference_note(e)
         if not s and not e["enrollment"] and not e["instances"] and not e["students"]:
@@ -165,7 +165,8 @@ def group_rows(report: dict, dimension: str, measure: str) -> list[dict]:
             "significant": _significant(e, is_reference),
             "risk_ratio": _risk_ratio(e),
             "risk_ratio_note": "alternate" if e["risk_ratio_method"] == "alternate_risk_ratio"
-            else "",
+            else (reason_text(e.get("risk_ratio_reason"))
+                  if e.get("risk_ratio") is None and not s else ""),
             "note": rri_note if e["rri"] is None or is_reference else "",
             "reference": is_reference,
             "suppressed": s,
@@ -181,7 +182,7 @@ def stage_rows(report: dict, dimension: str, measure: str) -> list[dict]:
             continue
         s = e["suppressed"]
         is_reference = e["group"] == reference
-        note = SHORT_REASON.get(e.get("rri_reason"), e.get("rri_reason") or "")
+        note = reason_text(e.get("rri_reason"))
         if not s and not e["contacted_students"] and not e["students"]:
             continue  # no student of the group was contacted
         rows.append({

@@ -19,7 +19,13 @@ from django.template.loader import render_to_string
 
 from interactions.exports import safe_cell  # one formula rule for every export
 
-from .labels import DIMENSION_LABELS, MEASURE_LABELS, label_compliance, method_note
+from .labels import (
+    DIMENSION_LABELS,
+    MEASURE_LABELS,
+    label_compliance,
+    method_note,
+    reason_text,
+)
 
 CONFIDENTIAL_TEXT = (
     "CONFIDENTIAL: unsuppressed student figures. Not for publication; counts from 1 to {k} "
@@ -269,13 +275,17 @@ def to_xlsx_bytes(report: dict) -> bytes:
     group_fields = ["instances", "students", "enrollment", "rate_per_1000", "rri", "rri_ci_low",
                     "rri_ci_high", "rri_significant", "rri_reason", "risk_ratio",
                     "risk_ratio_method", "risk_ratio_reason", "suppressed"]
-    _sheet(wb, "Groups", ["dimension", "group", "measure", *group_fields],
-           ([e["dimension"], e["group"], e["measure"], *[e.get(f) for f in group_fields]]
+    # Each reason code is followed by its words: why a figure is not calculated.
+    _sheet(wb, "Groups", ["dimension", "group", "measure", *group_fields, "rri_reason_text",
+                          "risk_ratio_reason_text"],
+           ([e["dimension"], e["group"], e["measure"], *[e.get(f) for f in group_fields],
+             reason_text(e.get("rri_reason")), reason_text(e.get("risk_ratio_reason"))]
             for e in report["groups"]), report)
     stage_fields = ["students", "contacted_students", "rate_per_100", "rri", "rri_ci_low",
                     "rri_ci_high", "rri_significant", "rri_reason", "suppressed"]
-    _sheet(wb, "Stages", ["dimension", "group", "measure", *stage_fields],
-           ([e["dimension"], e["group"], e["measure"], *[e.get(f) for f in stage_fields]]
+    _sheet(wb, "Stages", ["dimension", "group", "measure", *stage_fields, "rri_reason_text"],
+           ([e["dimension"], e["group"], e["measure"], *[e.get(f) for f in stage_fields],
+             reason_text(e.get("rri_reason"))]
             for e in report["stages"]), report)
     school_fields = ["instances", "students", "enrollment", "rate_per_1000", "suppressed"]
     _sheet(wb, "Schools", ["school", "school_name", "measure", *school_fields],

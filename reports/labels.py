@@ -29,23 +29,9 @@ DIMENSION_LABELS = {
     "grade": "Grade",
 }
 
-REASON_LABELS = {
-    None: "",
-    "suppressed": "withheld for privacy",
-    "reference_suppressed": "withheld: reference group withheld for privacy",
-    "comparison_suppressed": "withheld: comparison includes a withheld count",
-    "group_below_min_n": "not calculated: fewer than the minimum students",
-    "reference_below_min_n": "not calculated: reference group too small",
-    "zero_count": "not calculated: a count is zero",
-    "no_reference_group": "no reference group",
-    "not_reported": "not compared (race not reported)",
-    "group_below_min_cell": "not calculated: fewer than the minimum students with the measure",
-    "comparison_below_min_cell": "not calculated: comparison group too small",
-    "comparison_below_min_n": "not calculated: comparison group too small",
-    "count_exceeds_denominator": "not calculated: more students than enrolled",
-}
-
-# Short forms for table cells; the method note explains them.
+# Why a figure is withheld or not calculated, in the words of a table cell (the method note
+# explains them). The one table of reasons: the page, the PDF and the XLSX all read it, and a
+# test checks it names every reason the computation can give.
 SHORT_REASON = {
     None: "",
     "suppressed": "withheld",
@@ -53,11 +39,19 @@ SHORT_REASON = {
     "comparison_suppressed": "comparison withheld",
     "group_below_min_n": "group too small",
     "reference_below_min_n": "reference too small",
+    "group_below_min_cell": "too few students with the outcome",
+    "comparison_below_min_cell": "comparison group too small",
+    "comparison_below_min_n": "comparison group too small",
     "zero_count": "zero count",
     "no_reference_group": "",
     "not_reported": "not compared",
     "count_exceeds_denominator": "count exceeds enrolled",
 }
+
+
+def reason_text(code) -> str:
+    """The words for a reason code ("" for none); an unknown code is shown as it is."""
+    return SHORT_REASON.get(code, code or "")
 
 METHOD_NOTE = [
     "What is counted. Every submitted interaction between a School Resource Officer and a "
@@ -85,10 +79,12 @@ METHOD_NOTE = [
 
 
 def method_note(parameters: dict) -> list[str]:
+    from .stats import MIN_CELL, MIN_N
+
     values = {
-        "min_n": parameters.get("min_n", 30),
-        "risk_min_cell": parameters.get("risk_ratio_min_cell", 10),
-        "k": parameters.get("min_cell", 10),
+        "min_n": parameters.get("min_n", MIN_N),
+        "risk_min_cell": parameters.get("risk_ratio_min_cell", MIN_CELL),
+        "k": parameters.get("min_cell", MIN_CELL),
     }
     return [paragraph.format(**values) for paragraph in METHOD_NOTE]
 
