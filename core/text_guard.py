@@ -118,3 +118,21 @@ class NoImmigrationStatus:
 
 
 no_immigration_status = NoImmigrationStatus()
+
+
+def is_guarded(field) -> bool:
+    return any(isinstance(v, NoImmigrationStatus) for v in getattr(field, "validators", ()))
+
+
+def check_guarded_fields(instance) -> None:
+    """Run the guard on every guarded field of a model instance, for writes that do not go
+    through full_clean() (a row created by a service from values it was given). Raises one
+    ValidationError keyed by field name, so a form shows each message at its field."""
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        if is_guarded(field):
+            message = immigration_status_error(getattr(instance, field.attname))
+            if message:
+                errors[field.name] = [message]
+    if errors:
+        raise ValidationError(errors)

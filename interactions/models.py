@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.text_guard import no_immigration_status
 from mous.models import Agency
 from sro_program.models import GRADE_CHOICES, Officer, School
 from sro_program.scoping import SchoolScopedQuerySet, school_ids_for, sees_all_schools
@@ -158,13 +159,13 @@ class Interaction(Demographics):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="interactions")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="interactions")
     reason = models.CharField(max_length=30, choices=Reason.choices)
-    justification = models.TextField(blank=True)
+    justification = models.TextField(blank=True, validators=[no_immigration_status])
     outcomes = models.JSONField(default=list)
     force_types = models.JSONField(default=list, blank=True)
     injury = models.CharField(max_length=10, choices=Injury.choices, blank=True)
     de_escalation = models.BooleanField("de-escalation attempted", default=False)
     de_escalation_techniques = models.JSONField(default=list, blank=True)
-    narrative = models.TextField(max_length=1000, blank=True)
+    narrative = models.TextField(max_length=1000, blank=True, validators=[no_immigration_status])
     gc12525_reportable = models.BooleanField("GC 12525.2 reportable", default=False)
 
     # Report measures, derived from the codes by codes.measure_flags on every save.
@@ -184,7 +185,7 @@ class Interaction(Demographics):
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     voided = models.BooleanField(default=False)
-    void_reason = models.TextField(blank=True)
+    void_reason = models.TextField(blank=True, validators=[no_immigration_status])
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -303,14 +304,17 @@ class RecordAccessRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    records_requested = models.TextField()
-    legitimate_interest = models.TextField()
+    records_requested = models.TextField(validators=[no_immigration_status])
+    legitimate_interest = models.TextField(validators=[no_immigration_status])
     basis = models.CharField(max_length=30, choices=Basis.choices)
     threat_description = models.TextField(
         "articulable and significant threat", blank=True,
         help_text="Required for a health or safety emergency (34 CFR 99.36).",
+        validators=[no_immigration_status],
     )
-    legal_citation = models.CharField(max_length=200, blank=True)
+    legal_citation = models.CharField(
+        max_length=200, blank=True, validators=[no_immigration_status]
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -369,14 +373,14 @@ class DisclosureLogEntry(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     basis = models.CharField(max_length=30, choices=RecordAccessRequest.Basis.choices, blank=True)
-    requester = models.CharField(max_length=200, blank=True)
-    agency = models.CharField(max_length=200, blank=True)
-    records = models.TextField(blank=True)
-    legitimate_interest = models.TextField(blank=True)
+    requester = models.CharField(max_length=200, blank=True, validators=[no_immigration_status])
+    agency = models.CharField(max_length=200, blank=True, validators=[no_immigration_status])
+    records = models.TextField(blank=True, validators=[no_immigration_status])
+    legitimate_interest = models.TextField(blank=True, validators=[no_immigration_status])
     decided_by = models.CharField(max_length=150, blank=True)
     access_date = models.DateField(null=True, blank=True)
-    further_parties = models.TextField(blank=True)
-    note = models.TextField(blank=True)
+    further_parties = models.TextField(blank=True, validators=[no_immigration_status])
+    note = models.TextField(blank=True, validators=[no_immigration_status])
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.text_guard import no_immigration_status
+
 from .validators import validate_pdf
 
 ORI_FORMAT = r"^[A-Z]{2}[A-Z0-9]{7}$"
@@ -113,7 +115,7 @@ class MOU(models.Model):
     APPROVAL_FIELDS = ("board_date", "board_item", "approved_by_id", "approved_at")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mous")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[no_immigration_status])
     version = models.PositiveIntegerField(default=1)
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
@@ -129,7 +131,8 @@ class MOU(models.Model):
     )
     board_date = models.DateField("Board meeting date", null=True, blank=True)
     board_item = models.CharField(
-        "agenda item or resolution no.", max_length=100, blank=True
+        "agenda item or resolution no.", max_length=100, blank=True,
+        validators=[no_immigration_status],
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -289,17 +292,23 @@ class MOUElement(models.Model):
 
     mou = models.ForeignKey(MOU, on_delete=models.CASCADE, related_name="elements")
     code = models.CharField(max_length=40, choices=Code.choices)
-    text = models.TextField("text or summary", blank=True)
-    section_ref = models.CharField("section in signed document", max_length=50, blank=True)
+    text = models.TextField("text or summary", blank=True, validators=[no_immigration_status])
+    section_ref = models.CharField(
+        "section in signed document", max_length=50, blank=True,
+        validators=[no_immigration_status],
+    )
     supervisor = models.CharField(
         "who supervises the SRO", max_length=200, blank=True,
         help_text="Roles and responsibilities only.",
+        validators=[no_immigration_status],
     )
     duty_hours = models.CharField(
-        "hours", max_length=200, blank=True, help_text="Duty hours only, e.g. Mon-Fri 7:30-15:30."
+        "hours", max_length=200, blank=True, help_text="Duty hours only, e.g. Mon-Fri 7:30-15:30.",
+        validators=[no_immigration_status],
     )
     required_training = models.CharField(
-        max_length=300, blank=True, help_text="Qualifications and training only."
+        max_length=300, blank=True, help_text="Qualifications and training only.",
+        validators=[no_immigration_status],
     )
     history = HistoricalRecords()
 
@@ -341,7 +350,7 @@ class MOUTransition(models.Model):
     )
     acting_username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, validators=[no_immigration_status])
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.text_guard import check_guarded_fields
+
 from .models import MOU, Agency, MOUElement, MOUTransition
 
 POLICY = "BP 3515.31"
@@ -149,10 +151,13 @@ def _transition(mou: MOU, new_status: str, user, reason: str, **changes) -> MOUT
 
 
 def _log(mou: MOU, old: str, new: str, user, reason: str) -> MOUTransition:
-    return MOUTransition.objects.create(
+    row = MOUTransition(
         mou=mou, from_status=old, to_status=new, acting_user=user,
         acting_username=getattr(user, "username", ""), reason=reason,
     )
+    check_guarded_fields(row)  # a termination reason is free text (Ed Code 234.7)
+    row.save()
+    return row
 
 
 def _refresh(target: MOU, source: MOU) -> None:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.text_guard import no_immigration_status
 from sro_program.models import School
 
 
@@ -30,7 +31,7 @@ class EnrollmentCount(models.Model):
 class PublishedReport(models.Model):
     """An immutable snapshot of a published board report (always suppressed)."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[no_immigration_status])
     parameters = models.JSONField()
     content = models.JSONField()
     content_bytes = models.BinaryField(help_text="The exact JSON bytes that were published.")

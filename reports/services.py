@@ -7,6 +7,8 @@ import hashlib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.text_guard import check_guarded_fields
+
 from .exports import to_json_bytes
 from .models import PublishedReport
 
@@ -27,6 +29,7 @@ def report_publish(*, report: dict, acting_user, title: str = "") -> PublishedRe
         raise PermissionDenied("Publishing a board report needs the permission to publish.")
     if not report["parameters"].get("suppressed"):
         raise ValidationError("Only a suppressed report can be published.")
+    check_guarded_fields(PublishedReport(title=title))
     content = to_json_bytes(report)
     digest = hashlib.sha256(content).hexdigest()
     existing = PublishedReport.objects.filter(sha256=digest).first()

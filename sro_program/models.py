@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.text_guard import no_immigration_status
 from mous.models import MOU, Agency
 
 from .scoping import SchoolScopedQuerySet
@@ -138,6 +139,7 @@ class Assignment(models.Model):
         blank=True,
         help_text="Recorded by a district administrator when required training could not be "
         "completed before the assignment (BP 3515.31: 'when possible').",
+        validators=[no_immigration_status],
     )
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -216,13 +218,15 @@ class TrainingTopic(models.Model):
         STAFF = "staff", "District staff"
 
     code = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_immigration_status])
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.OFFICER)
     required_before_assignment = models.BooleanField(default=False)
     renewal_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Empty: never expires."
     )
-    policy_reference = models.CharField(max_length=200, blank=True)
+    policy_reference = models.CharField(
+        max_length=200, blank=True, validators=[no_immigration_status]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -258,7 +262,7 @@ class OfficerTraining(models.Model):
     topic = models.ForeignKey(TrainingTopic, on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
-    provider = models.CharField(max_length=200, blank=True)
+    provider = models.CharField(max_length=200, blank=True, validators=[no_immigration_status])
     evidence = models.FileField(
         upload_to="training/%Y/", blank=True, validators=[validate_training_evidence]
     )
@@ -324,7 +328,7 @@ class PresentationRequest(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="presentations")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="presentations")
-    topic = models.CharField(max_length=200)
+    topic = models.CharField(max_length=200, validators=[no_immigration_status])
     audience = models.CharField(max_length=20, choices=Audience.choices)
     date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -351,7 +355,7 @@ class PresentationDecision(models.Model):
         PresentationRequest, on_delete=models.CASCADE, related_name="decisions"
     )
     decision = models.CharField(max_length=20, choices=PresentationRequest.Status.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[no_immigration_status])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

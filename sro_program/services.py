@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.text_guard import check_guarded_fields
 from mous.models import MOU
 from mous.selectors import mou_in_force_for_period
 
@@ -412,9 +413,11 @@ def presentation_decide(
         raise ValidationError(
             {"note": "Say why the presentation is declined, so the school can adjust it."}
         )
-    row = PresentationDecision.objects.create(
+    row = PresentationDecision(
         request=locked, decision=decision, note=note, decided_by=acting_user
     )
+    check_guarded_fields(row)
+    row.save()
     locked.status = decision
     locked.save(update_fields=["status"])
     request.status = decision
