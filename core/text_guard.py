@@ -1,7 +1,7 @@
 """Ed Code 234.7 guard: no free text may record a person's citizenship or immigration status.
 
 The district collects no such data and has no field for it, so every free-text field a user or
-an import can fill is screened (docs/privacy.md lists them; a test fails when a new text field
+an import can fill is screened (docs/rules.md; a test fails when a new text field
 is neither guarded nor exempted). The words are data, in English and Spanish:
 core/immigration_lexicon.json. Its patterns are context rules ("ice" next to agents or a raid,
 "papers" in a status sense, questions about being a citizen) rather than bare words, and its

@@ -120,7 +120,7 @@ class DeEscalationTechnique(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Report measures (domain.md): each is a boolean column on Interaction, kept in step with the
+# Report measures (docs/codes.md): each is a boolean column on Interaction, kept in step with the
 # codes by `measure_flags`, so a report is a handful of conditional aggregates.
 MEASURES = [
     "contact",

@@ -1,5 +1,5 @@
 """CSV import: the framework of `manage.py import_csv` and the kinds of this app and below
-(schools, agencies, officers, roster, interactions). spec/interfaces.md fixes the columns.
+(schools, agencies, officers, roster, interactions). docs/formats.md lists the columns.
 
 An import is all or nothing: `read_csv` checks the file and header, the kind's `validate`
 checks every row (with a fixed number of bulk queries) and reports every error as

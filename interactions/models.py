@@ -64,7 +64,8 @@ class Student(models.Model):
 
 
 class Demographics(models.Model):
-    """The demographic fields of domain.md, shared by enrollment rows and interaction snapshots."""
+    """The demographic fields of docs/codes.md, shared by enrollment rows and interaction
+    snapshots."""
 
     grade = models.CharField(max_length=2, choices=GRADE_CHOICES)
     gender = models.CharField(max_length=1, choices=Gender.choices)

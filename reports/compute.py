@@ -1,4 +1,4 @@
-"""The board report as pure functions over plain counts (domain.md section 3).
+"""The board report as pure functions over plain counts (methods: docs/methods.md).
 
 `compute_report(counts)` turns a `ReportCounts` into the unsuppressed report dict of schema
 `sro-board-report/1`; `suppress_report(report, k)` returns the published (suppressed) copy.
@@ -124,7 +124,7 @@ def group_entries(
             "instances": instances, "students": students, "enrollment": enrolled,
         }
         if group == NOT_REPORTED:
-            # Counted and shown, but in no comparison (domain.md section 2).
+            # Counted and shown, but in no comparison (docs/codes.md).
             entry["rate_per_1000"] = None
             entry.update(_no_rri("not_reported"))
             entry.update(risk_ratio=None, risk_ratio_method="not_calculated",
@@ -363,7 +363,7 @@ def _line_fixpoint(
 def suppression_masks(report: dict, k: int) -> dict:
     """Which entries of each section a published report withholds (by index).
 
-    Tables (domain.md section 3, rule 4): for each dimension and measure, the groups with the
+    Tables (docs/methods.md, suppression): for each dimension and measure, the groups with the
     measure's total (students and instances linked); for each measure, the school x race
     group table with both totals (students) linked to the schools' instances line; for each
     measure, the months with the total (instances). Totals are withheld when small, or when a

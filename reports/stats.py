@@ -1,4 +1,4 @@
-"""Statistics and small-cell suppression for the board report (domain.md sections 3 and 4).
+"""Statistics and small-cell suppression for the board report (docs/methods.md).
 
 Pure functions, standard library only, so the methods can be tested against the worked
 examples without a database. Every figure is returned unrounded: thresholds compare unrounded

@@ -1,5 +1,5 @@
 """Demo district: schools, the police agency, its officers and the demo users of
-spec/interfaces.md. Reproducible from the seed in ctx.rng."""
+docs/roles.md. Reproducible from the seed in ctx.rng."""
 
 from __future__ import annotations
 

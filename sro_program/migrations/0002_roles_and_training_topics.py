@@ -1,5 +1,5 @@
 """Roles (groups) with the permissions of mous and sro_program, and the training topics of
-spec/domain.md."""
+docs/codes.md."""
 
 from django.db import migrations
 

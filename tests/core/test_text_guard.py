@@ -153,6 +153,18 @@ def test_school_phrases_named_in_the_issue_pass(phrase):
     assert immigration_terms(phrase) == []
 
 
+@pytest.mark.parametrize("statement", [
+    "No citizenship or immigration status is collected (Ed Code 234.7).",
+    "SROs shall not inquire into a student's immigration status.",
+    "No se recoge la ciudadanía ni el estatus migratorio (Código de Educación 234.7).",
+])
+def test_a_policy_statement_forbidding_the_collection_passes(statement):
+    """MOU text may state the prohibition itself."""
+    assert immigration_terms(statement) == []
+    assert immigration_terms(statement.replace("No ", "Record the ").replace(
+        "not inquire into", "record"))
+
+
 def test_message_is_bilingual_and_names_the_words():
     message = immigration_status_error("ice agents came; la mamá no tiene papeles")
     assert "Education Code 234.7" in message and "Código de Educación 234.7" in message

@@ -1,4 +1,4 @@
-"""`board_report` and `import_csv enrollment` from the command line (interfaces.md)."""
+"""`board_report` and `import_csv enrollment` from the command line (docs/formats.md)."""
 
 from __future__ import annotations
 

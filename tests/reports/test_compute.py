@@ -1,4 +1,4 @@
-"""Worked examples A-E of domain.md section 4, reproduced through the compute layer
+"""Worked examples A-E of docs/methods.md, reproduced through the compute layer
 (ReportCounts -> compute_report -> suppress_report), not only through reports.stats."""
 
 from __future__ import annotations

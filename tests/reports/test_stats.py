@@ -1,4 +1,4 @@
-"""Board report statistics: worked examples A-E of domain.md section 4, edge cases, properties."""
+"""Board report statistics: worked examples A-E of docs/methods.md, edge cases, properties."""
 
 from __future__ import annotations
 

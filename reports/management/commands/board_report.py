@@ -1,5 +1,5 @@
 """`manage.py board_report (--school-year 2025-26 | --from DATE --to DATE) [--school CDS ...]
-[--unsuppressed] [--min-cell 10] --format json|csv|xlsx|pdf --output PATH` (interfaces.md).
+[--unsuppressed] [--min-cell 10] --format json|csv|xlsx|pdf --output PATH` (docs/formats.md).
 
 Runs as the system (every school). The period must lie in one school year. `--output -`
 writes text formats (json, csv) to standard output."""

@@ -1,4 +1,4 @@
-"""`manage.py import_csv KIND FILE [--dry-run]` (spec/interfaces.md).
+"""`manage.py import_csv KIND FILE [--dry-run]` (docs/formats.md).
 
 It lives in reports, the top layer, so it sees every app's importers: interactions' kinds and
 reports' own (`enrollment`). All or nothing; every error as `line N, column C: message`."""

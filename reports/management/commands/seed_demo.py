@@ -1,4 +1,4 @@
-"""Build a believable, reproducible demo district (spec/interfaces.md)."""
+"""Build a believable, reproducible demo district (docs/formats.md)."""
 
 from random import Random
 
