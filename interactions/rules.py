@@ -11,6 +11,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.utils import timezone
 
+from core.text_guard import immigration_status_error
+
 from .codes import (
     OUTSIDE_SRO_ROLE_REASONS,
     DeEscalationTechnique,
@@ -22,7 +24,6 @@ from .codes import (
     Reason,
     RequestedByRole,
 )
-from .guards import immigration_status_error
 
 NARRATIVE_MAX = 1000
 JUSTIFICATION_MAX = 1000

@@ -203,6 +203,7 @@ def seed_program(ctx: DemoContext) -> None:
 
     from . import services
     from .models import Assignment, PresentationRequest, StaffTraining, TrainingTopic
+    from .selectors import STAFF_TRAINING_TOPIC
 
     if Assignment.objects.filter(officer__in=ctx.officers).exists():
         ctx.say("  assignments already present; left as they are")
@@ -245,7 +246,7 @@ def seed_program(ctx: DemoContext) -> None:
 
     # Staff training on the SRO role: most of the first school, some elsewhere, one person
     # without an account; the rest are the coverage gap the page shows.
-    topic = TrainingTopic.objects.get(code="sro_role_and_contact")
+    topic = TrainingTopic.objects.get(code=STAFF_TRAINING_TOPIC)
     session = _school_year_start(today)
     staff_records = [
         StaffTraining(topic=topic, user=ctx.users[name], school=s[0], completed_on=session)
