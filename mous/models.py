@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from authz.core import DISTRICT_WIDE, RestrictedQuerySet
+
 from .validators import validate_pdf
 
 
@@ -16,6 +18,9 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
+
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -32,12 +37,10 @@ def one_year_after(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-class MOUQuerySet(models.QuerySet):
+class MOUQuerySet(RestrictedQuerySet):
     def for_user(self, user):
         """MOUs are district-wide: every holder of `mous.view_mou` sees them all."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self if user.has_perm("mous.view_mou") else self.none()
+        return self.restrict(user, "view")
 
     def board_approved(self):
         """MOUs the Board approved: approved now, or approved and later superseded or
@@ -113,6 +116,7 @@ class MOU(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    authz_scope = DISTRICT_WIDE
     objects = MOUQuerySet.as_manager()
 
     class Meta:
@@ -240,6 +244,9 @@ class MOUElement(models.Model):
     )
     history = HistoricalRecords()
 
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["mou", "code"]
         constraints = [
@@ -279,6 +286,9 @@ class MOUTransition(models.Model):
     acting_username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
+
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
