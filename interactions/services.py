@@ -210,11 +210,14 @@ def validate_interaction_data(
             "officer_badge",
             f"{officer} is not assigned to {school} on {day:%Y-%m-%d}.",
         )
-    if not Enrollment.objects.filter(student=student, school_year=school_year_of(day)).exists():
+    if not Enrollment.objects.filter(
+        student=student, school=school, school_year=school_year_of(day)
+    ).exists():
         add(
             "student_id",
-            f"{student.student_id} has no enrollment record for {school_year_of(day)}; the "
-            "demographic snapshot comes from it.",
+            f"{student.student_id} has no enrollment at {school} for {school_year_of(day)}; "
+            "an interaction is logged at the school where the student is enrolled that year, "
+            "and the demographic snapshot comes from that enrollment.",
         )
     return errors
 
@@ -257,7 +260,8 @@ def _apply(interaction: Interaction, data: dict) -> None:
     day = _local_day(interaction.occurred_at)
     interaction.school_year = school_year_of(day)
     enrollment = Enrollment.objects.get(
-        student=interaction.student, school_year=interaction.school_year
+        student=interaction.student, school=interaction.school,
+        school_year=interaction.school_year,
     )
     for field in Demographics.DEMOGRAPHIC_FIELDS:
         setattr(interaction, field, getattr(enrollment, field))

@@ -1,0 +1,133 @@
+"""The authorization core (authz): every model's declared scope, the system check, the
+admin (history views included) for a staff-flagged site administrator, and a student enrolled
+at two schools in two years. Part of the authorization matrix (see test_authorization_matrix).
+"""
+
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.http import Http404
+
+from authz import core
+from authz.checks import check_scopes_declared, project_app_configs
+from interactions.models import Interaction
+from reports.models import EnrollmentCount
+from sro_program import roles
+from sro_program.models import School
+from tests.factories import (
+    InteractionFactory,
+    SchoolFactory,
+    UserFactory,
+)
+
+
+def project_models():
+    return [m for c in project_app_configs() for m in c.get_models()]
+
+
+# Declared scopes and the system check ---------------------------------------------------------
+
+
+def test_every_project_model_declares_a_scope_and_the_check_passes():
+    models = project_models()
+    assert len(models) > 20
+    for model in models:
+        assert isinstance(core.scope_of(model), core.SCOPE_TYPES), model
+    assert check_scopes_declared() == []
+    call_command("check")
+
+
+def test_school_paths_lead_to_a_school():
+    for model in project_models():
+        scope = core.scope_of(model)
+        if isinstance(scope, core.SchoolScope):
+            target = model
+            for part in scope.path.split("__"):
+                if part == "pk":
+                    break
+                target = target._meta.get_field(part).related_model
+            assert target is School, (model, scope.path)
+
+
+def test_a_model_without_a_declaration_fails_the_check(monkeypatch):
+    monkeypatch.delattr(EnrollmentCount, "authz_scope")
+    errors = check_scopes_declared()
+    assert [e.id for e in errors] == ["authz.E001"]
+    assert "reports.EnrollmentCount declares no authorization scope" in errors[0].msg
+    with pytest.raises(SystemCheckError, match="EnrollmentCount"):
+        call_command("check")
+
+
+def test_undeclared_model_is_refused_not_listed(monkeypatch, db):
+    """Fail-closed at run time too: restrict and the admin raise instead of listing all."""
+    monkeypatch.delattr(EnrollmentCount, "authz_scope")
+    user = UserFactory(username="core.supt", role=roles.SUPERINTENDENT)
+    with pytest.raises(ImproperlyConfigured):
+        EnrollmentCount.objects.restrict(user, "view")
+
+
+def test_every_admin_goes_through_the_core():
+    from authz.admin import ScopedAdminMixin
+
+    plain = [m._meta.label for m, ma in admin.site._registry.items()
+             if m._meta.app_config in list(project_app_configs())
+             and not isinstance(ma, ScopedAdminMixin)]
+    assert plain == []
+
+
+# restrict and get_for_action -------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_schools(db):
+    a = SchoolFactory(name="Alpha High School", cds_code="33671570000011")
+    b = SchoolFactory(name="Bravo High School", cds_code="33671570000029")
+    return a, b
+
+
+def test_restrict_checks_permission_and_rows_in_one_call(two_schools):
+    a, b = two_schools
+    ia, ib = InteractionFactory(school=a), InteractionFactory(school=b)
+    staff = UserFactory(username="core.staff", role=roles.STAFF, schools=[a])
+    sro = UserFactory(username="core.sro", role=roles.SRO, schools=[a])
+    custodian = UserFactory(username="core.cust", role=roles.RECORDS_CUSTODIAN)
+    assert list(Interaction.objects.restrict(staff, "change")) == [ia]
+    assert list(Interaction.objects.restrict(sro, "view")) == [ia]
+    assert list(Interaction.objects.restrict(sro, "change")) == []  # no permission
+    assert list(Interaction.objects.restrict(custodian, "view")) == []  # district-wide, no perm
+    assert set(EnrollmentCount.objects.restrict(staff, "view")) == set()
+    assert ib not in Interaction.objects.restrict(staff, "view")
+
+
+def test_get_for_action_404_outside_403_when_seeing_but_not_acting(two_schools):
+    a, b = two_schools
+    ia, ib = InteractionFactory(school=a), InteractionFactory(school=b)
+    staff = UserFactory(username="core.staff2", role=roles.STAFF, schools=[a])
+    sro = UserFactory(username="core.sro2", role=roles.SRO, schools=[a])
+    board = UserFactory(username="core.board", role=roles.BOARD_MEMBER)
+    assert core.get_for_action(staff, Interaction, "change", pk=ia.pk) == ia
+    with pytest.raises(Http404):
+        core.get_for_action(staff, Interaction, "change", pk=ib.pk)
+    with pytest.raises(PermissionDenied):
+        core.get_for_action(sro, Interaction, "change", pk=ia.pk)
+    with pytest.raises(Http404):
+        core.get_for_action(sro, Interaction, "change", pk=ib.pk)
+    with pytest.raises(PermissionDenied):  # no permission at all: 403 without a lookup
+        core.get_for_action(board, Interaction, "view", pk=ia.pk)
+
+
+def test_enrollment_counts_are_scoped(two_schools):
+    a, b = two_schools
+    EnrollmentCount.objects.create(school_year="2025-26", school=a, dimension="all",
+                                   group="all", count=100)
+    EnrollmentCount.objects.create(school_year="2025-26", school=b, dimension="all",
+                                   group="all", count=200)
+    site = UserFactory(username="core.site", role=roles.SITE_ADMIN, schools=[a])
+    site.user_permissions.add(
+        *apps.get_model("auth", "Permission").objects.filter(codename="view_enrollmentcount"))
+    site = type(site).objects.get(pk=site.pk)
+    assert [c.count for c in EnrollmentCount.objects.restrict(site, "view")] == [100]
