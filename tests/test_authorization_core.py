@@ -7,20 +7,25 @@ at two schools in two years. Part of the authorization matrix (see test_authoriz
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.http import Http404
 
 from authz import core
 from authz.checks import check_scopes_declared, project_app_configs
-from interactions.models import Interaction
+from interactions import services
+from interactions.models import DisclosureLogEntry, Interaction, RecordAccessRequest
+from interactions.record_access import record_access_request
 from reports.models import EnrollmentCount
 from sro_program import roles
 from sro_program.models import School
 from tests.factories import (
+    AssignmentFactory,
+    EnrollmentFactory,
     InteractionFactory,
     SchoolFactory,
+    StudentFactory,
     UserFactory,
 )
 
@@ -131,3 +136,68 @@ def test_enrollment_counts_are_scoped(two_schools):
         *apps.get_model("auth", "Permission").objects.filter(codename="view_enrollmentcount"))
     site = type(site).objects.get(pk=site.pk)
     assert [c.count for c in EnrollmentCount.objects.restrict(site, "view")] == [100]
+
+
+# Services re-check through the core -------------------------------------------------------------
+
+
+@pytest.fixture
+def outsider_case(two_schools):
+    a, b = two_schools
+    staff_a = UserFactory(username="core.staff_a", role=roles.STAFF, schools=[a])
+    interaction = InteractionFactory(school=a, status=Interaction.Status.DRAFT,
+                                     logged_by=staff_a)
+    site_b = UserFactory(username="core.site_b", role=roles.SITE_ADMIN, schools=[b])
+    staff_b = UserFactory(username="core.staff_b", role=roles.STAFF, schools=[b])
+    return interaction, site_b, staff_b
+
+
+def _data_of(interaction):
+    return {f: getattr(interaction, f) for f in services.FIELDS}
+
+
+def test_services_refuse_another_schools_interaction(outsider_case):
+    interaction, site_b, staff_b = outsider_case
+    calls = [
+        lambda: services.interaction_void(interaction=interaction, acting_user=site_b,
+                                          reason="Not ours"),
+        lambda: services.interaction_submit(interaction=interaction, acting_user=staff_b),
+        lambda: services.interaction_update(interaction=interaction, data=_data_of(interaction),
+                                            acting_user=staff_b,
+                                            expected_version=interaction.version),
+        lambda: services.interaction_review(interaction=interaction, acting_user=site_b),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    interaction.refresh_from_db()
+    assert (interaction.voided, interaction.status) == (False, Interaction.Status.DRAFT)
+
+
+def test_record_access_services_recheck_scope(two_schools):
+    from interactions.record_access import record_access_decide
+
+    a, b = two_schools
+    student = StudentFactory()
+    EnrollmentFactory(student=student, school=a)
+    officer = AssignmentFactory(school=a).officer
+    staff_a = UserFactory(username="core.ra_staff", role=roles.STAFF, schools=[a])
+    request = record_access_request(
+        student=student, school=a, agency=officer.agency, officer=officer,
+        records_requested="Attendance", legitimate_interest="Truancy",
+        basis="school_official", acting_user=staff_a)
+    assert RecordAccessRequest.objects.restrict(staff_a, "view").get() == request
+    # A custodian decides (district-wide); a site administrator of B cannot, whatever it holds.
+    site_b = UserFactory(username="core.ra_site_b", role=roles.SITE_ADMIN, schools=[b])
+    site_b.user_permissions.add(apps.get_model("auth", "Permission").objects.get(
+        codename="decide_recordaccessrequest"))
+    site_b = type(site_b).objects.get(pk=site_b.pk)
+    with pytest.raises(PermissionDenied):
+        record_access_decide(request=request, decision="granted", acting_user=site_b)
+    assert DisclosureLogEntry.objects.filter(request=request).count() == 1
+    with pytest.raises(ValidationError):
+        record_access_decide(request=request, decision="maybe",
+                             acting_user=UserFactory(username="core.ra_cust",
+                                                     role=roles.RECORDS_CUSTODIAN))
+    request.refresh_from_db()
+    assert request.status == RecordAccessRequest.Status.PENDING
