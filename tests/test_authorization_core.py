@@ -4,6 +4,8 @@ at two schools in two years. Part of the authorization matrix (see test_authoriz
 """
 
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -201,3 +203,31 @@ def test_record_access_services_recheck_scope(two_schools):
                                                      role=roles.RECORDS_CUSTODIAN))
     request.refresh_from_db()
     assert request.status == RecordAccessRequest.Status.PENDING
+
+
+def _with_perms(user, *codenames):
+    Permission = apps.get_model("auth", "Permission")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+
+
+def test_program_services_recheck_scope(two_schools):
+    """A school-bound user given the permissions still cannot act on another school's rows."""
+    from sro_program import services as program
+    from sro_program.models import PresentationRequest
+
+    a, b = two_schools
+    assignment_b = AssignmentFactory(school=b)
+    request_b = PresentationRequest.objects.create(
+        school=b, officer=assignment_b.officer, topic="Bike safety", audience="classroom",
+        date=dt.date(2030, 1, 9))
+    site_a = _with_perms(UserFactory(username="core.site_a", role=roles.SITE_ADMIN, schools=[a]),
+                         "approve_presentation", "change_assignment")
+    with pytest.raises(PermissionDenied):
+        program.presentation_decide(request=request_b, decision="approved", acting_user=site_a)
+    with pytest.raises(PermissionDenied):
+        program.assignment_update(assignment=assignment_b, acting_user=site_a,
+                                  end_date=dt.date(2029, 6, 30))
+    request_b.refresh_from_db()
+    assignment_b.refresh_from_db()
+    assert (request_b.status, assignment_b.end_date) == ("pending", None)
