@@ -231,3 +231,52 @@ def test_program_services_recheck_scope(two_schools):
     request_b.refresh_from_db()
     assignment_b.refresh_from_db()
     assert (request_b.status, assignment_b.end_date) == ("pending", None)
+
+
+# Roles in code ----------------------------------------------------------------------------------
+
+
+def test_database_roles_are_exactly_the_matrix(db):
+    """After the migrations the groups hold exactly the module's permissions."""
+    from django.contrib.auth.models import Group
+
+    for role in roles.ALL_ROLES:
+        held = {f"{ct}.{code}" for ct, code in Group.objects.get(name=role).permissions
+                .filter(content_type__app_label__in=roles.MATRIX_APPS)
+                .values_list("content_type__app_label", "codename")}
+        assert held == set(roles.ROLE_PERMISSIONS[role]), role
+    call_command("sync_roles", "--check")
+
+
+def test_sync_roles_repairs_drift(db):
+    from django.contrib.auth.models import Group, Permission
+
+    staff = Group.objects.get(name=roles.STAFF)
+    staff.permissions.add(Permission.objects.get(codename="view_unsuppressed"))
+    staff.permissions.remove(Permission.objects.get(codename="add_interaction"))
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("sync_roles", "--check")
+    call_command("sync_roles")
+    call_command("sync_roles", "--check")
+    assert not staff.permissions.filter(codename="view_unsuppressed").exists()
+
+
+def test_designee_decision_and_readme_roles_table():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for perm in roles.DESIGNEE_DECISIONS:
+        assert perm in roles.ROLE_PERMISSIONS[roles.DISTRICT_ADMIN]
+        assert perm in roles.ROLE_PERMISSIONS[roles.SUPERINTENDENT]
+    for only in ("reports.publish_report", "reports.view_unsuppressed"):
+        holders = [r for r, perms in roles.ROLE_PERMISSIONS.items() if only in perms]
+        assert holders == [roles.SUPERINTENDENT]
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    table = readme.split("## Roles", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
+            for line in table.splitlines() if line.startswith("| ") and "---" not in line}
+    rows.pop("role", None)
+    assert rows == roles.ROLE_DESCRIPTIONS
