@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from authz.admin import ScopedModelAdmin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ScopedModelAdmin):
     """Read-only: the audit trail is written by the application, never by hand."""
 
     list_display = ["at", "username", "action", "model_verbose", "object_repr"]

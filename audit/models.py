@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from authz.core import RestrictedQuerySet, SchoolScope
+
 
 class AuditEvent(models.Model):
     """One create, change, void, approval, decision or disclosure, with before and after.
@@ -33,6 +35,15 @@ class AuditEvent(models.Model):
         default=dict, help_text="{field: [before, after]}; for a creation, after only."
     )
     reason = models.TextField(blank=True)
+    school = models.ForeignKey(
+        "sro_program.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The school the record belongs to; empty for district-wide records.",
+    )
+
+    # A school-bound reader sees the events of their schools; district-wide records (MOUs,
+    # agencies, officers, students) only district-wide roles.
+    authz_scope = SchoolScope("school")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -7,6 +7,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
+from authz.core import school_of
+
 from .models import AuditEvent
 
 HISTORY_TYPE_ACTION = {"+": AuditEvent.Action.CREATE, "~": AuditEvent.Action.CHANGE,
@@ -65,6 +67,7 @@ def record_history(sender, instance, history_instance, history_user, **kwargs):
         object_repr=str(instance)[:200],
         changes=changes,
         reason=history_instance.history_change_reason or "",
+        school_id=school_of(instance),
     )
 
 
@@ -88,6 +91,7 @@ def _disclosure_saved(sender, instance, created, **kwargs):
             "records": [None, instance.records],
         },
         reason=instance.note,
+        school_id=school_of(instance),
     )
 
 

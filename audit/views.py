@@ -24,7 +24,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Every create, change, void, approval and disclosure, for district administrators."""
     if not request.user.has_perm("audit.view_auditevent"):
         raise PermissionDenied
-    filterset = AuditEventFilter(request.GET, queryset=AuditEvent.objects.all())
+    events = AuditEvent.objects.restrict(request.user, "view")
+    filterset = AuditEventFilter(request.GET, queryset=events)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     attach_rows(page.object_list)
     query = request.GET.copy()

@@ -9,19 +9,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from authz.admin import ScopedInlineMixin, ScopedModelAdmin
 from sro_program.admin_utils import ScopedAdmin
 
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
 from .record_access import DECIDE_PERMISSION, record_access_decide
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(ScopedInlineMixin, admin.TabularInline):
     model = Enrollment
     extra = 0
     fields = ["school_year", "school", *Enrollment.DEMOGRAPHIC_FIELDS]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user).select_related("school")
+        return super().get_queryset(request).select_related("school")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "school":
@@ -48,11 +49,8 @@ class EnrollmentAdmin(ScopedAdmin):
     autocomplete_fields = ["student"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedModelAdmin):
     """Rows written only by services; admin shows them, scoped like every other page."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
 
     def has_add_permission(self, request):
         return False

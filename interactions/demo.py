@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.utils import timezone
 
+from sro_program.demo import record_first_history
 from sro_program.models import Assignment
 
 from .codes import OUTSIDE_SRO_ROLE_REASONS, derived_fields
@@ -173,6 +174,10 @@ def seed(ctx) -> None:
     made = seed_interactions(ctx, roster)
     ctx.extra["interactions"] = made
     seed_record_access(ctx, roster[years[-1]])
+    seed_transfer(ctx, years)
+    # Bulk-loaded rows get the first history row that a record made in the application has.
+    for model in (Student, Enrollment, Interaction):
+        record_first_history(model)
 
 
 # Roster ------------------------------------------------------------------------------------------
@@ -586,3 +591,40 @@ def seed_record_access(ctx, current: list) -> None:
             )
     ctx.say("  record-access requests and disclosure log entries")
 
+
+# A student who changed schools -----------------------------------------------------------------
+
+TRANSFER_STUDENT_ID = "4099001"
+
+
+def seed_transfer(ctx, years: list[str]) -> None:
+    """A student at the first school last year who transferred to the second this year, with
+    a record-access request made at the new school: the old school's staff see the student
+    (their enrollment last year) but not the new school's request or its disclosure log."""
+    from .record_access import record_access_request
+
+    requester = ctx.users.get("staff2")
+    if len(years) < 2 or len(ctx.schools) < 2 or requester is None:
+        return
+    old, new = ctx.schools[0], ctx.schools[1]
+    student = Student.objects.create(
+        student_id=TRANSFER_STUDENT_ID, last_name="Okafor", first_name="Jordan",
+        birth_date=dt.date(int(years[-1][:4]) - 15, 3, 14),
+    )
+    for year, school, grade in ((years[-2], old, "09"), (years[-1], new, "10")):
+        Enrollment.objects.create(
+            student=student, school=school, school_year=year, grade=grade, gender="M",
+            race_ethnicity="black", socioeconomically_disadvantaged="Y",
+        )
+    assignment = Assignment.objects.filter(school=new).select_related("officer__agency").first()
+    officer = assignment.officer if assignment else ctx.officers[0]
+    record_access_request(
+        student=student, school=new, agency=officer.agency,
+        officer=officer if assignment else None,
+        records_requested="Attendance and discipline record since the transfer",
+        legitimate_interest="Safety plan after a conflict that followed the student from the "
+        "previous school",
+        basis=RecordAccessRequest.Basis.SCHOOL_OFFICIAL, acting_user=requester,
+    )
+    ctx.say(f"  a transferred student ({TRANSFER_STUDENT_ID}: {old} -> {new}) with a "
+            "record-access request at the new school")

@@ -5,10 +5,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from authz.core import CustomScope, SchoolScope
 from core.text_guard import no_immigration_status
 from mous.models import Agency
 from sro_program.models import GRADE_CHOICES, Officer, School
-from sro_program.scoping import SchoolScopedQuerySet, school_ids_for, sees_all_schools
+from sro_program.scoping import SchoolScopedQuerySet
 
 from .codes import (
     OUTSIDE_SRO_ROLE_REASONS,
@@ -28,20 +29,15 @@ from .rules import validate_interaction_fields
 SCHOOL_YEAR_HELP = "Format 2025-26."
 
 
-class StudentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Students enrolled (in any year on record) at one of the user's schools."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if sees_all_schools(user):
-            return self
-        return self.filter(
-            Exists(
-                Enrollment.objects.filter(
-                    student=OuterRef("pk"), school__in=school_ids_for(user)
-                )
-            )
-        )
+def _students_enrolled_at(queryset, school_ids):
+    """Students enrolled (in any year on record) at one of the schools."""
+    return queryset.filter(
+        Exists(Enrollment.objects.filter(student=OuterRef("pk"), school__in=school_ids))
+    )
+
+
+class StudentQuerySet(SchoolScopedQuerySet):
+    pass
 
 
 class Student(models.Model):
@@ -54,6 +50,7 @@ class Student(models.Model):
     birth_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
+    authz_scope = CustomScope(_students_enrolled_at, "enrolled there in any year")
     objects = StudentQuerySet.as_manager()
 
     class Meta:
@@ -102,6 +99,8 @@ class Enrollment(Demographics):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
     school_year = models.CharField(max_length=7, help_text=SCHOOL_YEAR_HELP)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
+
+    authz_scope = SchoolScope("school")
     history = HistoricalRecords()
 
     objects = SchoolScopedQuerySet.as_manager()
@@ -206,6 +205,7 @@ class Interaction(Demographics):
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    authz_scope = SchoolScope("school")
     objects = InteractionQuerySet.as_manager()
 
     class Meta:
@@ -319,6 +319,9 @@ class RecordAccessRequest(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Visible to the requesting school and district-wide roles only, even when the student
+    # is (or was) enrolled at another of the user's schools.
+    authz_scope = SchoolScope("school")
     objects = SchoolScopedQuerySet.as_manager()
 
     class Meta:
@@ -339,7 +342,7 @@ class RecordAccessRequest(models.Model):
         return f"Record access for {self.student.student_id} ({self.get_basis_display()})"
 
 
-class DisclosureLogQuerySet(models.QuerySet):
+class DisclosureLogQuerySet(SchoolScopedQuerySet):
     """Bulk writes would bypass the model's append-only save() and delete(); refuse them."""
 
     def update(self, **kwargs):
@@ -350,10 +353,6 @@ class DisclosureLogQuerySet(models.QuerySet):
 
     def delete(self):
         raise ValidationError("The disclosure log is append-only; entries cannot be deleted.")
-
-    def for_user(self, user):
-        """Entries of the students the user may see (the custodian: every student)."""
-        return self.filter(student__in=Student.objects.for_user(user))
 
 
 class DisclosureLogEntry(models.Model):
@@ -391,6 +390,9 @@ class DisclosureLogEntry(models.Model):
     recorded_by_username = models.CharField(max_length=150, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    # Each entry belongs to the school whose request it records: another school where the
+    # student is enrolled does not see it; district-wide roles (the custodian) see every one.
+    authz_scope = SchoolScope("request__school")
     objects = DisclosureLogQuerySet.as_manager()
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mous.models import Agency
+from sro_program.authz import require
 from sro_program.models import Officer, School
 
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
@@ -124,6 +125,7 @@ def record_access_decide(
     access was given (today unless stated) and any further parties the records go to."""
     if not acting_user.has_perm(DECIDE_PERMISSION):
         raise PermissionDenied("Only a records custodian decides record-access requests.")
+    require(acting_user, request, DECIDE_PERMISSION)
     # Lock the row: two custodians deciding at once cannot both write a decision.
     request = RecordAccessRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.PENDING:
@@ -167,6 +169,7 @@ def disclosure_correct(*, entry: DisclosureLogEntry, note: str, acting_user) -> 
     """A correction is a new entry pointing at the one it corrects; nothing is rewritten."""
     if not acting_user.has_perm(CORRECT_PERMISSION):
         raise PermissionDenied("Only a records custodian corrects the disclosure log.")
+    require(acting_user, entry, CORRECT_PERMISSION)
     if not note.strip():
         raise ValidationError({"note": ["Say what is corrected and why."]})
     correction = DisclosureLogEntry(

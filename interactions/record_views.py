@@ -14,12 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sro_program.scoping import require_perm
+from sro_program.authz import get_for_action, require_perm
 
 from .exports import safe_row
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
@@ -119,8 +119,8 @@ def _school_of(student: Student, user):
 
 @login_required
 def record_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, VIEW_REQUESTS)
-    access_request = get_object_or_404(access_requests_for_user(request.user), pk=pk)
+    access_request = get_for_action(request.user, access_requests_for_user(request.user),
+                                    "view", pk=pk)
     return render(
         request,
         "interactions/records/request_detail.html",
@@ -136,8 +136,10 @@ def record_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def record_access_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    access_request = get_object_or_404(access_requests_for_user(request.user), pk=pk)
-    require_perm(request.user, DECIDE_PERMISSION)
+    access_request = get_for_action(
+        request.user, RecordAccessRequest.objects.select_related("student", "school", "agency"),
+        DECIDE_PERMISSION, pk=pk,
+    )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,9 +159,7 @@ def record_access_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _student_for_log(request: HttpRequest, student_id: str) -> Student:
     if "\x00" in student_id:  # PostgreSQL refuses NUL even in a lookup
         raise Http404
-    student = get_object_or_404(Student.objects.for_user(request.user), student_id=student_id)
-    require_perm(request.user, VIEW_LOG)
-    return student
+    return get_for_action(request.user, Student, VIEW_LOG, student_id=student_id)
 
 
 @login_required
@@ -170,7 +170,7 @@ def disclosure_log_view(request: HttpRequest, student_id: str) -> HttpResponse:
         "interactions/records/disclosure_log.html",
         {
             "student": student,
-            "entries": disclosure_log(student),
+            "entries": disclosure_log(student, request.user),
             "can_correct": request.user.has_perm(CORRECT_PERMISSION),
             "correction_form": CorrectionForm(),
         },
@@ -181,8 +181,8 @@ def disclosure_log_view(request: HttpRequest, student_id: str) -> HttpResponse:
 @require_POST
 def disclosure_correct_view(request: HttpRequest, student_id: str, entry_pk: int) -> HttpResponse:
     student = _student_for_log(request, student_id)
-    entry = get_object_or_404(DisclosureLogEntry.objects.filter(student=student), pk=entry_pk)
-    require_perm(request.user, CORRECT_PERMISSION)
+    entry = get_for_action(request.user, DisclosureLogEntry.objects.filter(student=student),
+                           CORRECT_PERMISSION, pk=entry_pk)
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
@@ -235,7 +235,7 @@ def disclosure_log_csv(request: HttpRequest, student_id: str) -> HttpResponse:
     response.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(["Entry ID", "Student ID", *LOG_COLUMNS])
-    entries = list(disclosure_log(student))
+    entries = list(disclosure_log(student, request.user))
     for entry, row in zip(entries, log_rows(entries), strict=True):
         writer.writerow(safe_row([str(entry.pk), student.student_id, *row]))
     return response
@@ -246,7 +246,7 @@ def disclosure_log_pdf(request: HttpRequest, student_id: str) -> HttpResponse:
     from weasyprint import HTML  # Pango is loaded only when a PDF is asked for
 
     student = _student_for_log(request, student_id)
-    entries = list(disclosure_log(student))
+    entries = list(disclosure_log(student, request.user))
     html = render_to_string(
         "interactions/records/disclosure_log_pdf.html",
         {

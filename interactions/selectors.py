@@ -42,10 +42,16 @@ def student_for_user(user, student_id: str) -> Student | None:
 def access_requests_for_user(user) -> QuerySet[RecordAccessRequest]:
     """Requests the user may see: their schools' requests; district-wide roles (the records
     custodian) see all."""
-    return RecordAccessRequest.objects.for_user(user).select_related(
+    return RecordAccessRequest.objects.restrict(user, "view").select_related(
         "student", "school", "agency", "officer", "requested_by"
     )
 
 
-def disclosure_log(student: Student) -> QuerySet[DisclosureLogEntry]:
-    return DisclosureLogEntry.objects.filter(student=student).select_related("corrects", "request")
+def disclosure_log(student: Student, user) -> QuerySet[DisclosureLogEntry]:
+    """The student's log entries the user may see: those of requests made at the user's
+    schools (a student who changed schools keeps each school's entries with that school);
+    district-wide roles see every entry."""
+    return (
+        DisclosureLogEntry.objects.restrict(user, "view").filter(student=student)
+        .select_related("corrects", "request")
+    )

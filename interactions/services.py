@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sro_program.authz import require, require_perm
 from sro_program.models import Assignment, School
-from sro_program.scoping import require_perm
 
 from .codes import derived_fields, school_year_of
 from .models import Demographics, Enrollment, Interaction, Student
@@ -102,11 +102,14 @@ def validate_interaction_data(
             "officer_badge",
             f"{officer} is not assigned to {school} on {day:%Y-%m-%d}.",
         )
-    if not Enrollment.objects.filter(student=student, school_year=school_year_of(day)).exists():
+    if not Enrollment.objects.filter(
+        student=student, school=school, school_year=school_year_of(day)
+    ).exists():
         add(
             "student_id",
-            f"{student.student_id} has no enrollment record for {school_year_of(day)}; the "
-            "demographic snapshot comes from it.",
+            f"{student.student_id} has no enrollment at {school} for {school_year_of(day)}; "
+            "an interaction is logged at the school where the student is enrolled that year, "
+            "and the demographic snapshot comes from that enrollment.",
         )
     return errors
 
@@ -157,7 +160,8 @@ def _apply(interaction: Interaction, data: dict) -> None:
     ).items():
         setattr(interaction, field, value)
     enrollment = Enrollment.objects.get(
-        student=interaction.student, school_year=interaction.school_year
+        student=interaction.student, school=interaction.school,
+        school_year=interaction.school_year,
     )
     for field in Demographics.DEMOGRAPHIC_FIELDS:
         setattr(interaction, field, getattr(enrollment, field))
@@ -202,7 +206,7 @@ def interaction_update(
     After submission an edit needs a reason, stored in the history with the user; an edit of
     a reviewed interaction sends it back for review.
     """
-    require_perm(acting_user, "interactions.change_interaction")
+    require(acting_user, interaction, "change")
     if interaction.voided:
         raise ValidationError("A voided interaction cannot be edited.")
     reason = (reason or "").strip()
@@ -245,7 +249,7 @@ def _transition(interaction: Interaction, *, acting_user, reason: str, **changes
 
 @transaction.atomic
 def interaction_submit(*, interaction: Interaction, acting_user) -> Interaction:
-    require_perm(acting_user, "interactions.change_interaction")
+    require(acting_user, interaction, "change")
     if interaction.voided or interaction.status != Interaction.Status.DRAFT:
         raise ValidationError("Only a draft can be submitted.")
     data = {f: getattr(interaction, f) for f in FIELDS}
@@ -261,9 +265,7 @@ def interaction_submit(*, interaction: Interaction, acting_user) -> Interaction:
 @transaction.atomic
 def interaction_review(*, interaction: Interaction, acting_user) -> Interaction:
     """A site administrator of the interaction's school marks it reviewed."""
-    require_perm(acting_user, "interactions.review_interaction")
-    if not School.objects.for_user(acting_user).filter(pk=interaction.school_id).exists():
-        raise PermissionDenied
+    require(acting_user, interaction, "review")
     if interaction.voided or interaction.status != Interaction.Status.SUBMITTED:
         raise ValidationError("Only a submitted interaction that is not voided can be reviewed.")
     return _transition(
@@ -279,7 +281,7 @@ def interaction_review(*, interaction: Interaction, acting_user) -> Interaction:
 @transaction.atomic
 def interaction_void(*, interaction: Interaction, acting_user, reason: str) -> Interaction:
     """Void an interaction: it stays on record, with the reason, and leaves every report."""
-    require_perm(acting_user, "interactions.void_interaction")
+    require(acting_user, interaction, "void")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the interaction is voided."]})

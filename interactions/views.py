@@ -1,7 +1,7 @@
 """Interaction pages: log, list (filters, CSV export), detail with history, edit, void, review.
 
-Every object view starts from `Interaction.objects.for_user(user)`: an outsider gets 404. A
-role that may see but not change (SRO, superintendent, district administrator) gets 403.
+Every object view fetches through the authorization core (`get_for_action`): an outsider gets
+404; a role that may see but not change (SRO, superintendent, district administrator) 403.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from sro_program.authz import get_for_action, require_perm
 from sro_program.models import School
-from sro_program.scoping import require_perm
 
 from . import services
 from .exports import csv_lines
@@ -39,17 +39,20 @@ PAGE_SIZE = 25
 HISTORY_HIDDEN_FIELDS = {"version"}
 
 
-def _scoped(request: HttpRequest):
-    return Interaction.objects.for_user(request.user)
+def _scoped(request: HttpRequest, action: str = "view"):
+    return Interaction.objects.restrict(request.user, action)
 
 
-def _get(request: HttpRequest, pk: int) -> Interaction:
-    """The interaction if the user's scope holds it, else 404 (outsiders learn nothing)."""
+def _get(request: HttpRequest, pk: int, action: str = "view") -> Interaction:
+    """The interaction for an action (authz.core.get_for_action): 404 outside the user's
+    schools (outsiders learn nothing), 403 for a role that may see it but not do this."""
     _require_any_view(request.user)
-    return get_object_or_404(
-        _scoped(request).select_related(
+    return get_for_action(
+        request.user,
+        Interaction.objects.select_related(
             "school", "student", "officer__agency", "logged_by", "reviewed_by", "voided_by"
         ),
+        action,
         pk=pk,
     )
 
@@ -134,8 +137,7 @@ def _can_edit(user, interaction: Interaction) -> bool:
 
 @login_required
 def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = _get(request, pk)
-    require_perm(request.user, "interactions.change_interaction")
+    interaction = _get(request, pk, "change")
     if interaction.voided:
         messages.error(request, "A voided interaction cannot be edited.")
         return redirect("interactions:detail", pk=pk)
@@ -179,7 +181,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def interaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = _get(request, pk)
+    interaction = _get(request, pk, "change")
     try:
         services.interaction_submit(interaction=interaction, acting_user=request.user)
     except (ValidationError, services.InteractionConflict) as error:
@@ -191,8 +193,7 @@ def interaction_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = _get(request, pk)
-    require_perm(request.user, "interactions.void_interaction")
+    interaction = _get(request, pk, "void")
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,7 +216,7 @@ def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "interactions.review_interaction")
     pending = (
-        _scoped(request)
+        _scoped(request, "review")
         .filter(status=Interaction.Status.SUBMITTED, voided=False)
         .select_related("school", "student", "officer", "logged_by")
         .order_by("occurred_at", "id")
@@ -227,8 +228,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def interaction_review(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = _get(request, pk)
-    require_perm(request.user, "interactions.review_interaction")
+    interaction = _get(request, pk, "review")
     try:
         services.interaction_review(interaction=interaction, acting_user=request.user)
     except (ValidationError, services.InteractionConflict) as error:

@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+
+from authz.admin import ScopedAdmin
 
 from . import services
 from .forms import BoardApprovalForm, TerminateForm
@@ -19,7 +20,7 @@ from .selectors import ATTENTION_DAYS
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(ScopedAdmin):
     list_display = ["name", "ori", "active"]
     list_filter = ["active"]
     search_fields = ["name", "ori"]
@@ -108,7 +109,7 @@ def missing_codes(mou: MOU | None) -> list[str]:
 
 
 @admin.register(MOU)
-class MOUAdmin(SimpleHistoryAdmin):
+class MOUAdmin(ScopedAdmin):
     change_form_template = "admin/mous/mou/change_form.html"
     list_display = [
         "label", "agency_name", "status", "required_elements", "effective_date",
@@ -126,7 +127,7 @@ class MOUAdmin(SimpleHistoryAdmin):
     computed = ["checklist", "transition_history"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).for_user(request.user)
+        qs = super().get_queryset(request)
         return qs.select_related("agency", "supersedes").prefetch_related("elements")
 
     def get_fieldsets(self, request, obj=None):

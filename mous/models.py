@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from authz.core import DISTRICT_WIDE, RestrictedQuerySet
 from core.text_guard import no_immigration_status
 
 from .validators import validate_pdf
@@ -28,6 +29,9 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
+
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -53,12 +57,10 @@ class Transition(NamedTuple):
     label: str
 
 
-class MOUQuerySet(models.QuerySet):
+class MOUQuerySet(RestrictedQuerySet):
     def for_user(self, user):
         """MOUs are district-wide: every holder of `mous.view_mou` sees them all."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self if user.has_perm("mous.view_mou") else self.none()
+        return self.restrict(user, "view")
 
     def board_approved(self):
         """MOUs the Board approved: approved now, or approved and later superseded or
@@ -147,6 +149,7 @@ class MOU(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    authz_scope = DISTRICT_WIDE
     objects = MOUQuerySet.as_manager()
 
     class Meta:
@@ -312,6 +315,9 @@ class MOUElement(models.Model):
     )
     history = HistoricalRecords()
 
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["mou", "code"]
         constraints = [
@@ -351,6 +357,9 @@ class MOUTransition(models.Model):
     acting_username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True, validators=[no_immigration_status])
+
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

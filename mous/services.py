@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from authz.core import may
 from core.text_guard import check_guarded_fields
 
 from .models import MOU, Agency, MOUElement, MOUTransition
@@ -129,7 +130,9 @@ def mou_completeness(mou: MOU) -> Completeness:
 
 
 def _require(user, perm: str, doing: str) -> None:
-    if user is None or not user.has_perm(perm):
+    """Through the authorization core: MOUs are district-wide, so the permission decides (an
+    inactive or signed-out user never passes)."""
+    if user is None or not may(user, MOU, perm):
         raise PermissionDenied(f"You do not have permission to {doing}.")
 
 

@@ -2,11 +2,13 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from authz.core import get_for_action
 
 from .models import MOU
 from .services import mou_completeness
@@ -15,10 +17,12 @@ VIEW_MOU = "mous.view_mou"
 
 
 def _summary_context(request: HttpRequest, pk: int) -> dict:
-    mou = get_object_or_404(
-        MOU.objects.for_user(request.user).select_related(
-            "agency", "supersedes", "approved_by"
-        ).prefetch_related("elements"),
+    mou = get_for_action(
+        request.user,
+        MOU.objects.select_related("agency", "supersedes", "approved_by").prefetch_related(
+            "elements"
+        ),
+        "view",
         pk=pk,
     )
     elements = {e.code: e for e in mou.elements.all()}

@@ -3,30 +3,21 @@ administrators) and published reports (read-only: a snapshot is immutable)."""
 
 from django.contrib import admin
 
-from sro_program.models import School
+from authz.admin import ScopedModelAdmin
 
 from .models import EnrollmentCount, PublishedReport
 
 
 @admin.register(EnrollmentCount)
-class EnrollmentCountAdmin(admin.ModelAdmin):
+class EnrollmentCountAdmin(ScopedModelAdmin):
     list_display = ["school_year", "school", "dimension", "group", "count"]
     list_filter = ["school_year", "dimension", ("school", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["school__name", "school__cds_code", "group"]
     list_select_related = ["school"]
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs.filter(school__in=School.objects.for_user(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "school":
-            kwargs["queryset"] = School.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(PublishedReport)
-class PublishedReportAdmin(admin.ModelAdmin):
+class PublishedReportAdmin(ScopedModelAdmin):
     list_display = ["title", "published_at", "published_by_username", "sha256"]
     search_fields = ["title", "sha256", "published_by_username"]
     list_filter = ["published_at"]

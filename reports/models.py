@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from authz.core import DISTRICT_WIDE, RestrictedQuerySet, SchoolScope
 from core.text_guard import no_immigration_status
 from sro_program.models import School
 
@@ -14,6 +15,9 @@ class EnrollmentCount(models.Model):
     dimension = models.CharField(max_length=40)
     group = models.CharField(max_length=40)
     count = models.PositiveIntegerField()
+
+    authz_scope = SchoolScope("school")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["school_year", "school", "dimension", "group"]
@@ -45,6 +49,10 @@ class PublishedReport(models.Model):
         help_text="The publisher's full name at the time of publishing (empty: no full name).",
     )
     published_at = models.DateTimeField(auto_now_add=True)
+
+    # Published reports are suppressed and public within the district.
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]

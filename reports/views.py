@@ -10,12 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interactions.codes import MEASURES
-from sro_program.scoping import require_perm
+from sro_program.authz import get_for_action, require_perm
 
 from . import exports
 from .display import report_context
@@ -112,8 +112,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def published(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, "reports.view_publishedreport")
-    snapshot = get_object_or_404(PublishedReport, pk=pk)
+    snapshot = get_for_action(request.user, PublishedReport, "view", pk=pk)
     report = json.loads(snapshot.exact_bytes())
     measure = request.GET.get("measure") or "referral_to_law_enforcement"
     if measure not in MEASURES:
@@ -128,7 +127,7 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     require_perm(request.user, "reports.view_publishedreport")
     if fmt not in exports.FORMATS:
         raise Http404
-    snapshot = get_object_or_404(PublishedReport, pk=pk)
+    snapshot = get_for_action(request.user, PublishedReport, "view", pk=pk)
     content = snapshot.exact_bytes()
     report = json.loads(content)
     if fmt != "json":  # the other formats are rendered again from the published bytes

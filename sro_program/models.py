@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from authz.core import DISTRICT_WIDE, RestrictedQuerySet, SchoolScope
 from core.text_guard import no_immigration_status
 from mous.models import MOU, Agency
 
@@ -32,7 +33,7 @@ def grade_range_problem(low: str, high: str) -> str:
 
 
 class SchoolQuerySet(SchoolScopedQuerySet):
-    school_path = "pk"
+    pass
 
 
 class School(models.Model):
@@ -43,6 +44,7 @@ class School(models.Model):
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
+    authz_scope = SchoolScope("pk")
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
@@ -71,6 +73,7 @@ class SchoolMembership(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     history = HistoricalRecords()
 
+    authz_scope = SchoolScope("school")
     objects = SchoolScopedQuerySet.as_manager()
 
     class Meta:
@@ -95,6 +98,10 @@ class Officer(models.Model):
         related_name="officer",
     )
     history = HistoricalRecords()
+
+    # Officers serve the district under an agency's MOU; assignments bind them to schools.
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -148,6 +155,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    authz_scope = SchoolScope("school")
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -193,6 +201,9 @@ class DutyHours(models.Model):
     start = models.TimeField()
     end = models.TimeField()
 
+    authz_scope = SchoolScope("assignment__school")
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["weekday", "start"]
         verbose_name_plural = "duty hours"
@@ -228,6 +239,9 @@ class TrainingTopic(models.Model):
         max_length=200, blank=True, validators=[no_immigration_status]
     )
     history = HistoricalRecords()
+
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-required_before_assignment", "name"]
@@ -269,6 +283,10 @@ class OfficerTraining(models.Model):
     expires_on = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
+    # An officer's training follows the officer (district-wide), not a school.
+    authz_scope = DISTRICT_WIDE
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["officer", "topic", "-completed_on"]
         indexes = [models.Index(fields=["officer", "topic", "completed_on"])]
@@ -299,6 +317,7 @@ class StaffTraining(models.Model):
     completed_on = models.DateField()
     history = HistoricalRecords()
 
+    authz_scope = SchoolScope("school")
     objects = SchoolScopedQuerySet.as_manager()
 
     class Meta:
@@ -338,6 +357,7 @@ class PresentationRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    authz_scope = SchoolScope("school")
     objects = SchoolScopedQuerySet.as_manager()
 
     class Meta:
@@ -360,6 +380,9 @@ class PresentationDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now_add=True)
+
+    authz_scope = SchoolScope("request__school")
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at"]

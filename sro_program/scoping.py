@@ -1,20 +1,23 @@
-"""One scoping rule for every school-bound model.
+"""The school side of the authorization core (authz/core.py).
 
 A user sees a school's records when they hold a membership at that school, or when their role
-has the district-wide permission `sro_program.view_all_schools`. Views, admin, exports and report
-selectors all start from `Model.objects.for_user(user)`.
+has the district-wide permission `sro_program.view_all_schools`. This module tells the core
+how to find a user's schools (`configure_core`, called from the app's ready()); the models
+declare their path to a school (`authz_scope`), and views, admin, exports, reports and
+services go through `Model.objects.restrict(user, action)` / `get_for_action` / `require`.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from authz import core
+from authz.core import RestrictedQuerySet
+
 VIEW_ALL_SCHOOLS = "sro_program.view_all_schools"
 
 
 def sees_all_schools(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user.has_perm(VIEW_ALL_SCHOOLS)
+    return core.sees_all_schools(user)
 
 
 def school_ids_for(user) -> models.QuerySet:
@@ -24,21 +27,16 @@ def school_ids_for(user) -> models.QuerySet:
     return SchoolMembership.objects.filter(user_id=user.pk).values("school_id")
 
 
-class SchoolScopedQuerySet(models.QuerySet):
-    """A queryset whose rows belong to a school reached by `school_path`."""
+def configure_core() -> None:
+    core.configure(school_ids_for=school_ids_for, district_wide_perm=VIEW_ALL_SCHOOLS)
 
-    school_path = "school"
 
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if sees_all_schools(user):
-            return self
-        return self.filter(**{f"{self.school_path}__in": school_ids_for(user)})
+class SchoolScopedQuerySet(RestrictedQuerySet):
+    """Kept for the models' custom querysets; the scope itself is the model's declaration."""
 
 
 def require_perm(user, perm: str, doing: str = "") -> None:
-    """403 unless the user holds the permission; views call it before any work and services
-    again before they write. `doing` completes "Your role may not …" for the message."""
+    """403 unless the user holds the permission (a page-level check, for pages that are not
+    about one object: lists, forms to create). `doing` completes "Your role may not …"."""
     if not user.has_perm(perm):
         raise PermissionDenied(f"Your role may not {doing}." if doing else "")

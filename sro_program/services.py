@@ -20,6 +20,7 @@ from core.text_guard import check_guarded_fields
 from mous.models import MOU
 from mous.selectors import mou_in_force_for_period
 
+from .authz import require, require_perm
 from .models import (
     Assignment,
     DutyHours,
@@ -28,7 +29,6 @@ from .models import (
     PresentationRequest,
     School,
 )
-from .scoping import require_perm
 from .selectors import officer_training_status
 
 OVERRIDE_PERMISSION = "sro_program.override_training_requirement"
@@ -289,6 +289,7 @@ def assignment_create(
     rule that failed. The officer's row is locked so two concurrent assignments of one officer
     cannot both pass the duty-hours check."""
     require_perm(acting_user, "sro_program.add_assignment", "make assignments")
+    require(acting_user, school, "sro_program.add_assignment")
     Officer.objects.select_for_update().filter(pk=officer.pk).first()
     assignment = Assignment(
         officer=officer,
@@ -323,6 +324,9 @@ def assignment_update(
     """Change an assignment (any of ASSIGNMENT_FIELDS, its duty hours, its override reason);
     every rule is checked again on the result. `duty_hours=None` keeps the current hours."""
     require_perm(acting_user, "sro_program.change_assignment", "change assignments")
+    require(acting_user, assignment, "change")
+    if "school" in changes:
+        require(acting_user, changes["school"], "sro_program.change_assignment")
     unknown = set(changes) - set(ASSIGNMENT_FIELDS)
     if unknown:
         raise TypeError(f"assignment_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -358,7 +362,7 @@ def presentation_request_create(
     their school; it waits for the Superintendent's (or designee's) decision."""
     require_perm(acting_user, "sro_program.add_presentationrequest", "request presentations")
     errors: dict[str, list[str]] = defaultdict(list)
-    if not School.objects.for_user(acting_user).filter(pk=school.pk).exists():
+    if not School.objects.restrict(acting_user, "view").filter(pk=school.pk).exists():
         errors["school"].append("Choose one of your own schools.")
     if date < timezone.localdate():
         errors["date"].append("The date has passed. Choose a date today or later.")
@@ -397,6 +401,7 @@ def presentation_decide(
     """Approve or decline a pending request. The decision is its own row (who, when, note);
     the request's status follows it."""
     require_perm(acting_user, APPROVE_PRESENTATION, "approve or decline presentations")
+    require(acting_user, request, APPROVE_PRESENTATION)
     locked = PresentationRequest.objects.select_for_update().get(pk=request.pk)
     Status = PresentationRequest.Status
     if decision not in (Status.APPROVED, Status.DECLINED):

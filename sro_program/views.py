@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from . import selectors, services
+from .authz import get_for_action, require_perm
 from .forms import PresentationDecisionForm, PresentationRequestForm
 from .models import PresentationRequest
-from .scoping import require_perm
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -29,7 +29,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 def presentation_list(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "sro_program.view_presentationrequest")
     presentations = (
-        PresentationRequest.objects.for_user(request.user)
+        PresentationRequest.objects.restrict(request.user, "view")
         .select_related("school", "officer", "requested_by")
         .prefetch_related("decisions__decided_by")
         .order_by("status", "date")
@@ -71,14 +71,12 @@ def presentation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def presentation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, "sro_program.view_presentationrequest")
-    presentation = get_object_or_404(
-        PresentationRequest.objects.for_user(request.user).select_related(
-            "school", "officer", "requested_by"
-        ),
+    presentation = get_for_action(
+        request.user,
+        PresentationRequest.objects.select_related("school", "officer", "requested_by"),
+        services.APPROVE_PRESENTATION,
         pk=pk,
     )
-    require_perm(request.user, services.APPROVE_PRESENTATION)
     form = PresentationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

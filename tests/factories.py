@@ -15,23 +15,18 @@ from mous.models import MOU, Agency, MOUElement
 from sro_program import roles
 from sro_program.models import Assignment, DutyHours, Officer, School, SchoolMembership
 
-ROLE_MIGRATIONS = [
-    "sro_program.migrations.0002_roles_and_training_topics",
-    "sro_program.migrations.0003_assignment_override_permission",
-    "interactions.migrations.0002_roles",
-    "reports.migrations.0002_roles",
-    "audit.migrations.0002_roles",
-]
-
 
 def ensure_roles() -> None:
-    """Transactional tests flush the tables that data migrations filled; fill them again."""
+    """Transactional tests flush the tables that data migrations filled; build the roles again
+    from the one role module (sro_program/roles.py)."""
     if Group.objects.filter(name=roles.BOARD_MEMBER).exists():
         return
     from django.apps import apps
 
-    for name in ROLE_MIGRATIONS:
-        importlib.import_module(name).forwards(apps, None)
+    # The training topics come with the first program migration; the roles from the module.
+    importlib.import_module("sro_program.migrations.0002_roles_and_training_topics").forwards(
+        apps, None)
+    roles.sync_roles()
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):

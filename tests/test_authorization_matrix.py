@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from interactions.models import DisclosureLogEntry, RecordAccessRequest
+from interactions.models import DisclosureLogEntry, Interaction, RecordAccessRequest
 from reports.models import PublishedReport
 from sro_program import roles
 from sro_program.models import PresentationRequest
@@ -37,9 +37,10 @@ def expect(default, **by_persona):
 
 
 ALL_SIGNED_IN = expect(OK)
-# Who holds which permission (see the role migrations); the rows below spell it out per URL.
-# A user whose schools do not include the object's school gets 404 (its existence is not
-# revealed), including staff of another school and users bound to no school (board).
+# Who holds which permission (sro_program/roles.py); the rows below spell it out per URL.
+# One rule (authz.core.get_for_action): a role with no permission at all on that kind of object
+# gets 403 before any lookup (board members); a role that may see it gets 404 when the object
+# is outside its schools (its existence is not revealed) and 403 when it may see but not act.
 EXPECTATIONS = {
     "login": expect(REDIRECT, anonymous=OK),
     "logout": expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
@@ -71,17 +72,16 @@ EXPECTATIONS = {
     "interactions:record_access_new": expect(
         FORBIDDEN, site_admin=OK, staff=OK, staff_other=OK, sro=OK),
     "interactions:record_access_detail": expect(OK, staff_other=HIDDEN, board=FORBIDDEN),
-    "interactions:record_access_decide": expect(
-        FORBIDDEN, custodian=OK, staff_other=HIDDEN, board=HIDDEN),
+    "interactions:record_access_decide": expect(FORBIDDEN, custodian=OK, staff_other=HIDDEN),
     "interactions:disclosure_log": expect(
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK, custodian=OK,
-        staff_other=HIDDEN, board=HIDDEN),
+        staff_other=HIDDEN),
     "interactions:disclosure_log_csv": expect(
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK, custodian=OK,
-        staff_other=HIDDEN, board=HIDDEN),
+        staff_other=HIDDEN),
     "interactions:disclosure_log_pdf": expect(
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK, custodian=OK,
-        staff_other=HIDDEN, board=HIDDEN),
+        staff_other=HIDDEN),
     "interactions:disclosure_correct": expect(NOT_ALLOWED),
     "protected_media": expect(HIDDEN, district_admin=OK, superintendent=OK, site_admin=OK),
     "reports:index": ALL_SIGNED_IN,
@@ -300,8 +300,7 @@ POST_EXPECTATIONS = {
     "interactions:submit": expect(FORBIDDEN, site_admin=ALLOWED, staff=ALLOWED,
                                   staff_other=HIDDEN),
     "interactions:review": expect(FORBIDDEN, site_admin=ALLOWED, staff_other=HIDDEN),
-    "interactions:disclosure_correct": expect(FORBIDDEN, custodian=ALLOWED, staff_other=HIDDEN,
-                                              board=HIDDEN),
+    "interactions:disclosure_correct": expect(FORBIDDEN, custodian=ALLOWED, staff_other=HIDDEN),
     "reports:publish": expect(FORBIDDEN, superintendent=ALLOWED),
 }
 
@@ -363,3 +362,203 @@ def test_nothing_reveals_another_schools_students_or_interactions(world, client)
     client.force_login(world["people"]["staff"])
     found = client.get("/interactions/students/search/", {"q": student.student_id})
     assert student.student_id in found.content.decode()
+
+
+# A staff-flagged site administrator over every admin URL, history and history-form included --
+
+
+@pytest.fixture
+def other_school_objects(world):
+    """School B's records beside school A's, each with its history rows."""
+    from interactions.services import interaction_void
+    from reports.models import EnrollmentCount
+    from sro_program.models import StaffTraining, TrainingTopic
+
+    school_b = SchoolFactory(name="Charlie High School", cds_code="33671570000037")
+    interaction_b = InteractionFactory(school=school_b, logged_by=world["people"]["staff_other"])
+    voided_a = InteractionFactory(school=world["school_a"], officer=world["objects"][
+        "interaction"].officer, student=world["objects"]["interaction"].student,
+        logged_by=world["people"]["staff"])
+    interaction_void(interaction=voided_a, acting_user=world["people"]["site_admin"],
+                     reason="Logged twice")
+    request_b = RecordAccessRequest.objects.create(
+        student=interaction_b.student, school=school_b, agency=interaction_b.officer.agency,
+        requested_by=None, records_requested="Grades", legitimate_interest="Safety",
+        basis="school_official")
+    DisclosureLogEntry.objects.create(student=interaction_b.student, request=request_b,
+                                      kind="request", basis="school_official")
+    PresentationRequest.objects.create(
+        school=school_b, officer=interaction_b.officer, topic="Bike safety",
+        audience="classroom", date=timezone.localdate() + dt.timedelta(days=9))
+    topic = TrainingTopic.objects.filter(audience="staff").first()
+    for school in (world["school_a"], school_b):
+        StaffTraining.objects.create(topic=topic, school=school, person_name="T. Teacher",
+                                     completed_on=dt.date(2025, 9, 1))
+        EnrollmentCount.objects.create(school_year="2025-26", school=school, dimension="all",
+                                       group="all", count=500)
+    return {"school_b": school_b, "interaction_b": interaction_b, "voided_a": voided_a}
+
+
+def _history_id(obj):
+    history = getattr(type(obj), "history", None)
+    if history is None:
+        return None
+    row = history.filter(id=obj.pk).order_by("history_date").first()
+    return row.history_id if row else None
+
+
+def test_staff_site_admin_over_every_admin_url(world, other_school_objects, client):
+    from authz.checks import is_project_model
+    from authz.core import scoped
+
+    site_admin = world["people"]["site_admin"]
+    site_admin.is_staff = True
+    site_admin.save()
+    client.force_login(site_admin)
+    failures, outside_checked, inside_checked = [], 0, 0
+    for model, _model_admin in admin.site._registry.items():
+        if not is_project_model(model):
+            continue  # user accounts and groups: the superuser's (and the other half of #11)
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        visible = set(scoped(model._default_manager.all(), site_admin).values_list(
+            "pk", flat=True))
+        changelist = client.get(reverse(f"admin:{info}_changelist"))
+        if changelist.status_code not in (200, 403):
+            failures.append(f"{info} changelist: {changelist.status_code}")
+        for obj in model._default_manager.all()[:40]:
+            inside = obj.pk in visible
+            urls = {kind: reverse(f"admin:{info}_{kind}", args=[obj.pk])
+                    for kind in ("change", "delete", "history")}
+            history_id = _history_id(obj)
+            if history_id is not None:
+                urls["history_form"] = reverse(f"admin:{info}_simple_history",
+                                               args=[obj.pk, history_id])
+            for kind, url in urls.items():
+                response = client.get(url)
+                status = response.status_code
+                if inside:
+                    inside_checked += 1
+                    ok = status in (200, 403)
+                else:
+                    # An outsider learns nothing: the same answer as for an id that does not
+                    # exist (404, Django's redirect to the index, or a 403 for every id).
+                    outside_checked += 1
+                    missing = client.get(url.replace(f"/{obj.pk}/", "/987654/"))
+                    ok = status != 200 and (status, response.get("Location")) == (
+                        missing.status_code, missing.get("Location"))
+                if not ok:
+                    failures.append(f"{kind} {url} ({'inside' if inside else 'outside'}): "
+                                    f"{status}")
+            if not inside and changelist.status_code == 200:
+                link = reverse(f"admin:{info}_change", args=[obj.pk])
+                if f'href="{link}"' in changelist.content.decode():
+                    failures.append(f"{info} changelist links another school's row {obj.pk}")
+    assert outside_checked > 20 and inside_checked > 20
+    assert not failures, "\n".join(failures)
+
+
+def test_history_form_never_reverts_or_unvoids(world, other_school_objects, client):
+    site_admin = world["people"]["site_admin"]
+    site_admin.is_staff = True
+    site_admin.save()
+    client.force_login(site_admin)
+    for interaction, expected in ((other_school_objects["interaction_b"], 404),
+                                  (other_school_objects["voided_a"], 403)):
+        first = interaction.history.order_by("history_date").first()
+        url = reverse("admin:interactions_interaction_simple_history",
+                      args=[interaction.pk, first.history_id])
+        before = Interaction.objects.get(pk=interaction.pk)
+        data = {f.name: getattr(first, f.attname) for f in Interaction._meta.fields
+                if f.editable and getattr(first, f.attname) is not None}
+        data.update(status="draft", voided="")
+        response = client.post(url, data)
+        assert response.status_code == expected, (interaction.school, response.status_code)
+        after = Interaction.objects.get(pk=interaction.pk)
+        assert (after.status, after.voided, after.version) == (
+            before.status, before.voided, before.version)
+
+
+# A student enrolled at two schools in two years ------------------------------------------------
+
+
+@pytest.fixture
+def transferred(world):
+    """A student at school A in 2024-25 who transferred to school B for 2025-26, with a
+    record-access request made at school B."""
+    from tests.factories import StudentFactory
+
+    school_a = world["school_a"]
+    school_b = SchoolFactory(name="Delta High School", cds_code="33671570000045")
+    student = StudentFactory(student_id="S777001", last_name="Moved")
+    EnrollmentFactory(student=student, school=school_a, school_year="2024-25", grade="09",
+                      race_ethnicity="white")
+    EnrollmentFactory(student=student, school=school_b, school_year="2025-26", grade="10",
+                      race_ethnicity="asian")
+    officer_b = AssignmentFactory(school=school_b).officer
+    staff_b = UserFactory(username="m.staff_b", role=roles.STAFF, schools=[school_b])
+    from interactions.record_access import record_access_request
+
+    access = record_access_request(
+        student=student, school=school_b, agency=officer_b.agency, officer=officer_b,
+        records_requested="Discipline file B", legitimate_interest="Interest at school B",
+        basis="school_official", acting_user=staff_b)
+    return {"student": student, "school_b": school_b, "officer_b": officer_b,
+            "staff_b": staff_b, "request": access}
+
+
+def test_transferred_student_log_and_requests_stay_with_the_requesting_school(
+        world, transferred, client):
+    student, access = transferred["student"], transferred["request"]
+    secrets = ("Discipline file B", "Interest at school B")
+    # The site administrator of school A sees the student (enrolled there last year)...
+    client.force_login(world["people"]["site_admin"])
+    log = client.get(reverse("interactions:disclosure_log", args=[student.student_id]))
+    assert log.status_code == 200
+    csv_body = client.get(reverse("interactions:disclosure_log_csv",
+                                  args=[student.student_id])).content
+    # ...but not school B's request, in the log, its CSV, the request list or the detail page.
+    for body in (log.content.decode(), csv_body.decode("utf-8-sig")):
+        for secret in secrets:
+            assert secret not in body
+    listing = client.get(reverse("interactions:record_access_list")).content.decode()
+    assert "S777001" not in listing
+    assert client.get(reverse("interactions:record_access_detail",
+                              args=[access.pk])).status_code == 404
+    # The requesting school and district-wide roles see it.
+    for persona_user in (transferred["staff_b"], world["people"]["custodian"]):
+        client.force_login(persona_user)
+        assert client.get(reverse("interactions:record_access_detail",
+                                  args=[access.pk])).status_code == 200
+    client.force_login(world["people"]["custodian"])
+    log = client.get(reverse("interactions:disclosure_log", args=[student.student_id]))
+    assert "Discipline file B" in log.content.decode()
+
+
+def test_transferred_student_interactions_need_an_enrollment_at_that_school(world, transferred):
+    from interactions import services
+
+    student = transferred["student"]
+    officer_a = world["objects"]["interaction"].officer
+    when = timezone.make_aware(dt.datetime(2025, 10, 14, 10, 30))
+    data = {"school": world["school_a"], "occurred_at": when, "student": student,
+            "officer": officer_a, "location": "campus", "initiated_by": "sro_observed",
+            "reason": "threat_to_safety", "outcomes": ["warning"], "force_types": [],
+            "injury": "", "de_escalation": False, "de_escalation_techniques": [],
+            "narrative": "", "justification": "", "requested_by_role": ""}
+    # Old school, current year: the student is enrolled only at school B now.
+    with pytest.raises(Exception) as refused:
+        services.interaction_create(data=data, acting_user=world["people"]["staff"],
+                                    submit=True)
+    assert "student_id" in getattr(refused.value, "message_dict", {}), refused.value
+    assert "no enrollment at Alpha High School for 2025-26" in str(refused.value)
+    # The new school logs it, with the demographic snapshot of the school B enrollment.
+    data.update(school=transferred["school_b"], officer=transferred["officer_b"])
+    logged = services.interaction_create(data=data, acting_user=transferred["staff_b"],
+                                         submit=True)
+    assert (logged.grade, logged.race_ethnicity) == ("10", "asian")
+    # Last year at school A: allowed, with last year's school A snapshot.
+    data.update(school=world["school_a"], officer=officer_a,
+                occurred_at=timezone.make_aware(dt.datetime(2025, 3, 4, 9, 0)))
+    old = services.interaction_create(data=data, acting_user=world["people"]["staff"],
+                                      submit=True)
+    assert (old.school_year, old.grade, old.race_ethnicity) == ("2024-25", "09", "white")

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The authorization core: every app below uses it, it imports none of them.
+    "authz",
     # Apps depend one way: mous <- sro_program <- interactions <- reports.
     "mous",
     "sro_program",

@@ -87,3 +87,35 @@ def test_audit_page_shows_labels_not_codes(as_user, district_admin, custodian):
     table = html.split("<tbody>")[1]
     assert "Court order or subpoena" in table and "court_order" not in table
     assert "<strong>Basis</strong>" in table
+
+
+def test_each_event_records_its_school_and_the_log_is_restricted(db, as_user):
+    """A school-bound holder of the audit permission sees only its schools' events;
+    district-wide records (MOUs, students...) only district-wide roles."""
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from sro_program import roles
+    from tests.factories import InteractionFactory, SchoolFactory, UserFactory
+
+    a = SchoolFactory(name="Alpha High School")
+    b = SchoolFactory(name="Bravo High School")
+    logger = UserFactory(username="audit.logger", role=roles.STAFF, schools=[a, b])
+    ia = InteractionFactory(school=a, logged_by=logger)
+    ib = InteractionFactory(school=b, logged_by=logger)
+    event_a = AuditEvent.objects.get(model="interaction", object_id=str(ia.pk))
+    event_b = AuditEvent.objects.get(model="interaction", object_id=str(ib.pk))
+    assert (event_a.school, event_b.school) == (a, b)
+    student_event = AuditEvent.objects.filter(model="student").first()
+    assert student_event is not None and student_event.school is None
+    site = UserFactory(username="audit.site", role=roles.SITE_ADMIN, schools=[a])
+    site.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    site = get_user_model().objects.get(pk=site.pk)
+    visible = set(AuditEvent.objects.restrict(site, "view"))
+    assert event_a in visible and event_b not in visible and student_event not in visible
+    page = as_user(site).get(reverse("audit:log"), {"model": "interaction"})
+    assert page.status_code == 200
+    ids = {e.pk for e in page.context["page"].object_list}
+    assert event_a.pk in ids and event_b.pk not in ids
+    supt = UserFactory(username="audit.supt", role=roles.SUPERINTENDENT)
+    assert {event_a, event_b, student_event} <= set(AuditEvent.objects.restrict(supt, "view"))

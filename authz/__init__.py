@@ -1,0 +1,1 @@
+"""The authorization core (fail-closed). See authz/core.py."""
