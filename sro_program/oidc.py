@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
 from django.http import Http404
@@ -108,6 +107,7 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
         claims = self.get_userinfo(access_token, id_token, payload)
         email = (claims.get("email") or "").strip()
         credentials = {"username": email.lower() or "(no email)"}
+        self.request.oidc_email = credentials["username"]  # for axes_username
         if not AxesProxyHandler.is_allowed(self.request, credentials):
             return self._refuse(credentials, "Too many failed sign-ins: wait and try again.")
         problem = self._claims_problem(claims, email)
@@ -142,9 +142,10 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
         return None
 
     def _refuse(self, credentials: dict, message: str):
+        """Returning None makes Django send `user_login_failed`, which axes records under the
+        email (`axes_username`), once."""
         logger.info("OIDC sign-in refused for %s", credentials["username"])
         messages.error(self.request, message)
-        user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
         return None
 
     def create_user(self, claims):
@@ -186,6 +187,19 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
             for pk in schools - have:
                 SchoolMembership.objects.create(user=user, school_id=pk)
         return user
+
+
+def axes_username(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: axes' own rule, except that an OIDC callback counts under the
+    email the provider vouched for, not under "no username" (which would lock out every
+    district account behind one school's shared address)."""
+    email = getattr(request, "oidc_email", None)
+    if email:
+        return email
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    if credentials:
+        return credentials.get(field)
+    return getattr(request, "data", request.POST).get(field)
 
 
 class _Enabled:

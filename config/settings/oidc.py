@@ -32,6 +32,8 @@ OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="")
 OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
 OIDC_SCHOOL_CLAIM = env.str("OIDC_SCHOOL_CLAIM", default="")
 LOGIN_REDIRECT_URL_FAILURE = "login"
+# django-axes counts a refused district sign-in under its email (sro_program.oidc).
+AXES_USERNAME_CALLABLE = "sro_program.oidc.axes_username"
 
 # "all": everyone may sign in with a password; "superusers": only superusers (break glass).
 LOCAL_PASSWORDS = env.str("LOCAL_PASSWORDS", default="all")

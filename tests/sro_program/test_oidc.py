@@ -83,6 +83,19 @@ def test_unknown_user_is_refused_and_counted_by_axes(client, oidc, site_admin):
     assert get_user_model().objects.count() == count
     attempt = AccessAttempt.objects.get(username=f"stranger@{DOMAIN}")
     assert attempt.failures_since_start == 1
+    # Counted under the email only: strangers cannot lock out a shared address for everyone.
+    assert AccessAttempt.objects.count() == 1
+
+
+def test_refused_strangers_do_not_lock_out_others_at_the_same_address(
+    client, oidc, site_admin, settings
+):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(3):
+        sign_in(client, oidc, "stranger")
+    assert "Too many failed sign-ins" in " ".join(texts(sign_in(client, oidc, "stranger")))
+    sign_in(client, oidc, "site.admin")
+    assert client.session["_auth_user_id"] == str(site_admin.pk)
 
 
 def test_unknown_user_gets_an_inactive_account_when_allowed(client, oidc, settings):
