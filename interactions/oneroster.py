@@ -635,6 +635,7 @@ class OneRosterImport:
                 errors.add(row.line, "endDate", "The end date is before the begin date.")
             if (
                 in_year and user is not None and org is not None and org["type"] == "school"
+                and org["active"]
                 and row["role"] == "student" and user["role"] == "student"
                 and row["status"] != "tobedeleted" and klass["active"] and user["active"]
             ):

@@ -174,9 +174,11 @@ def _import(request: HttpRequest) -> HttpResponse:
             connection.close()
 
     thread = threading.Thread(target=work, daemon=True)
-    thread.start()
 
     def stream():
+        # Started on the first chunk, once the response middleware (which saves the session)
+        # has finished: SQLite allows one writer at a time.
+        thread.start()
         yield head
         while True:
             kind, value, percent = events.get()

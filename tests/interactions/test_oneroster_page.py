@@ -77,3 +77,11 @@ def test_not_a_zip_is_refused(client, district_admin, settings, tmp_path):
     response = client.post(URL, {"action": "preview",
                                  "bundle": SimpleUploadedFile("roster.csv", b"a,b\n")})
     assert "Upload the bundle as a .zip file." in response.content.decode()
+
+
+def test_the_district_administrator_finds_the_page_in_the_navigation(client, district_admin,
+                                                                      staff_a):
+    client.force_login(district_admin)
+    assert f'href="{URL}"' in client.get("/").content.decode()
+    client.force_login(staff_a)
+    assert f'href="{URL}"' not in client.get("/").content.decode()
