@@ -145,7 +145,7 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
         """Returning None makes Django send `user_login_failed`, which axes records under the
         email (`axes_username`), once."""
         logger.info("OIDC sign-in refused for %s", credentials["username"])
-        messages.error(self.request, message)
+        messages.error(self.request, message, fail_silently=True)
         return None
 
     def create_user(self, claims):
