@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
-.PHONY: run test install system-deps assets migrate seed lint bench loadtest clean
+.PHONY: run test install system-deps assets migrate seed lint bench bench-oneroster loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: install
 
 bench: install
 	DJANGO_SETTINGS_MODULE=config.settings.base $(PY) manage.py bench_report
+	$(MAKE) bench-oneroster
+
+# import_oneroster on a generated bundle of 50,000 students; rolled back afterwards.
+bench-oneroster: install
+	DJANGO_SETTINGS_MODULE=config.settings.base $(PY) manage.py bench_oneroster
 
 loadtest: install
 	./scripts/loadtest.sh

@@ -9,6 +9,7 @@ admin.site.index_title = "Agencies, officers, MOUs, assignments and training"
 
 urlpatterns = [
     path("accounts/", include("sro_program.auth_urls")),
+    path("oidc/", include("sro_program.oidc_urls")),
     path("admin/", admin.site.urls),
     path("program/", include("sro_program.urls")),
     path("mous/", include("mous.urls")),

@@ -34,6 +34,8 @@ def navigation(request) -> dict:
         add("Board reports", "reports:index")
     if user.has_perm("audit.view_auditevent"):
         add("Audit", "audit:log")
+    if user.is_superuser or roles.has_role(user, roles.DISTRICT_ADMIN):
+        add("Roster import", "interactions:oneroster")
     if user.is_staff:
         add("Admin", "admin:index")
     return {

@@ -83,6 +83,10 @@ EXPECTATIONS = {
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK, custodian=OK,
         staff_other=HIDDEN),
     "interactions:disclosure_correct": expect(NOT_ALLOWED),
+    "interactions:oneroster": expect(FORBIDDEN, district_admin=OK),
+    # Sign-in with the district's accounts: 404 for everyone until OIDC is configured.
+    "oidc_authentication_init": expect(HIDDEN, anonymous=HIDDEN),
+    "oidc_authentication_callback": expect(HIDDEN, anonymous=HIDDEN),
     "protected_media": expect(HIDDEN, district_admin=OK, superintendent=OK, site_admin=OK),
     "reports:index": ALL_SIGNED_IN,
     "reports:build": expect(FORBIDDEN, district_admin=OK, superintendent=OK),

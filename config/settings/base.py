@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "sro_program.context_processors.navigation",
+                "sro_program.oidc.context",
             ],
         },
     },
@@ -108,7 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sro_program.oidc.PasswordBackend",  # Django's, unless LOCAL_PASSWORDS = superusers
+    "sro_program.oidc.DistrictOIDCBackend",  # OpenID Connect, when configured
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,3 +211,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Sign-in with the district's accounts (OpenID Connect) and local passwords: see that module.
+from .oidc import *  # noqa: E402, F403
