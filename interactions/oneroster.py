@@ -10,6 +10,7 @@ nothing and says so.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -186,24 +187,19 @@ def read_bundle(source, errors: BundleErrors) -> dict[str, bytes]:
 
 
 def read_file(name: str, data: bytes, errors: BundleErrors) -> list[Row]:
-    """One file: UTF-8 without a byte-order mark, LF line endings, the standard's header."""
+    """One file: UTF-8 (a byte-order mark allowed, as spreadsheet exports write one), LF or
+    CRLF line endings (RFC 4180, which OneRoster's CSV binding follows, uses CRLF), the
+    standard's header in the standard's order."""
     file_errors = Errors()
-    if data.startswith(b"\xef\xbb\xbf"):
-        file_errors.add(1, "-", "The file starts with a byte-order mark (BOM); OneRoster files "
-                                "are UTF-8 without one: export again without BOM.")
-    elif b"\r\n" in data:
-        line = data[: data.index(b"\r\n")].count(b"\n") + 1
-        file_errors.add(line, "-", "The file has Windows (CRLF) line endings; this import reads "
-                                   "LF line endings only: convert the file (e.g. dos2unix).")
-    else:
-        rows = read_csv(data, FILES[name], file_errors)
-        if not file_errors and name != "manifest.csv":
-            header = data.split(b"\n", 1)[0].decode("utf-8").split(",")
-            if [h.strip() for h in header] != list(FILES[name]):
-                file_errors.add(1, "-", "The columns are out of order. Expected: "
-                                + ",".join(FILES[name]) + ".")
-        if not file_errors:
-            return rows
+    rows = read_csv(data, FILES[name], file_errors)
+    if not file_errors and name != "manifest.csv":
+        first = data.decode("utf-8-sig").splitlines()[0]
+        header = next(csv.reader([first]))
+        if [h.strip() for h in header] != list(FILES[name]):
+            file_errors.add(1, "-", "The columns are out of order. Expected: "
+                            + ",".join(FILES[name]) + ".")
+    if not file_errors:
+        return rows
     errors.extend_from(name, file_errors)
     return []
 
