@@ -762,9 +762,11 @@ def board_report(
     unsuppressed: bool = False,
     min_cell: int | None = None,
     generated_at: dt.datetime | None = None,
+    previous: bool = True,
 ) -> dict:
     """The board report dict (schema sro-board-report/1): suppressed unless `unsuppressed`,
-    which needs the permission reports.view_unsuppressed."""
+    which needs the permission reports.view_unsuppressed. With `previous`, every entry carries
+    the same figure for the same days of the previous school year, suppressed the same way."""
     from django.core.exceptions import PermissionDenied
     from django.utils import timezone
 
@@ -787,4 +789,15 @@ def board_report(
         generated_at=generated_at or timezone.localtime(),
         compliance=compliance_section(facts),
     )
-    return report if unsuppressed else suppress_report(report, k)
+    report = report if unsuppressed else suppress_report(report, k)
+    if previous:
+        from .summary import attach_previous, previous_period
+
+        before_from, before_to = previous_period(date_from, date_to)
+        earlier = board_report(
+            user=user, date_from=before_from, date_to=before_to, schools=schools,
+            unsuppressed=unsuppressed, min_cell=min_cell, generated_at=generated_at,
+            previous=False,
+        )
+        attach_previous(report, earlier)
+    return report
