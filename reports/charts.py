@@ -100,7 +100,8 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
     height = top + row * len(entries) + 30
     intervals = {}
     for e in entries:
-        if e.get("rate_per_1000") is not None and e.get("enrollment"):
+        if (e.get("rate_per_1000") is not None and e.get("enrollment")
+                and e.get("students") is not None and not e.get("suppressed")):
             intervals[e["group"]] = wilson(e["students"], e["enrollment"])
     high = _nice_max(max([hi for _, hi in intervals.values()] + [
         e.get("rate_per_1000") or 0 for e in entries]))
@@ -129,7 +130,7 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
         is_ref = e is reference
         body.append(_text(label_w, y + 4, label + (" (reference)" if is_ref else ""), size=11,
                           anchor="end", weight="bold" if is_ref else "normal"))
-        rate = e.get("rate_per_1000")
+        rate = None if e.get("suppressed") else e.get("rate_per_1000")
         if rate is None:
             note = "withheld for privacy" if e.get("suppressed") else "not calculated"
             body.append(_text(plot_x + 2, y + 4, note, size=10, fill=GREY))
