@@ -355,7 +355,7 @@ README_ROWS = [
 ]
 
 
-def to_xlsx_bytes(report: dict) -> bytes:
+def to_xlsx_bytes(report: dict, published: dict | None = None) -> bytes:
     from openpyxl import Workbook
 
     from .compute import group_label
@@ -381,6 +381,9 @@ def to_xlsx_bytes(report: dict) -> bytes:
                ["Privacy", "Unsuppressed: confidential" if is_confidential(report)
                 else f"Counts from 1 to {k} withheld (*)"],
                ["Previous school year", previous.get("school_year") or ""]]
+    if published and published.get("withdrawn"):
+        summary.insert(0, ["WITHDRAWN", f"{published.get('withdrawn_at')}: "
+                                        f"{published.get('withdrawn_reason')}"])
     for f in findings(report):
         summary.append(["Finding", f"{f['text']} Students: {f['sizes']} {f['previous']}"])
     for row in headline_rows(report):
@@ -499,7 +502,7 @@ def render(report: dict, fmt: str, published: dict | None = None) -> bytes:
     if fmt == "csv":
         return to_csv_text(report).encode("utf-8")
     if fmt == "xlsx":
-        return to_xlsx_bytes(report)
+        return to_xlsx_bytes(report, published)
     if fmt == "pdf":
         return to_pdf_bytes(report, published)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -801,3 +801,14 @@ def board_report(
         )
         attach_previous(report, earlier)
     return report
+
+
+def identical_snapshot(report: dict):
+    """The snapshot (not withdrawn) already holding these parameters and figures, if any:
+    publishing them again lands there instead of making a duplicate."""
+    from .models import PublishedReport, content_key
+
+    return (PublishedReport.objects.filter(content_key=content_key(report),
+                                           withdrawn_at__isnull=True)
+            .order_by("published_at").first())
+

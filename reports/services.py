@@ -53,3 +53,30 @@ def _create_snapshot(report: dict, content: bytes, digest: str, acting_user,
         published_by_name=(getattr(acting_user, "get_full_name", lambda: "")() or "").strip()
         or acting_user.get_username(),
     )
+
+
+@transaction.atomic
+def report_withdraw(*, snapshot: PublishedReport, reason: str, acting_user) -> PublishedReport:
+    """Mark a published snapshot withdrawn, with the reason. It stays listed and its files stay
+    downloadable, marked withdrawn; nothing else of it changes."""
+    from django.utils import timezone
+
+    if not acting_user.has_perm("reports.withdraw_report"):
+        raise PermissionDenied("Withdrawing a board report needs the permission to withdraw.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for withdrawing the report; board "
+                                         "members will read it beside the report."})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "Shorten the reason to at most 2,000 characters."})
+    locked = PublishedReport.objects.select_for_update().get(pk=snapshot.pk)
+    if locked.withdrawn_at is not None:
+        raise ValidationError({"reason": "This report was already withdrawn on "
+                                         f"{locked.withdrawn_at:%Y-%m-%d}."})
+    name = (getattr(acting_user, "get_full_name", lambda: "")() or "").strip()
+    PublishedReport.objects.filter(pk=locked.pk).update(
+        withdrawn_at=timezone.now(), withdrawn_reason=reason,
+        withdrawn_by=acting_user if getattr(acting_user, "pk", None) else None,
+        withdrawn_by_name=name or acting_user.get_username(),
+    )
+    return PublishedReport.objects.get(pk=locked.pk)

@@ -67,7 +67,6 @@ def test_preview_has_tables_charts_and_no_inline_styles(as_user, superintendent,
     assert page.status_code == 200
     assert 'data-suppressed="true"' in html
     assert "How to read this report" in html and "Privacy" in html
-    # Three charts: each an SVG image, or a sentence when every figure is zero or withheld.
     # One chart per key measure of the summary and the monthly trend: each an SVG image, or
     # a sentence when every figure is zero or withheld.
     assert html.count('data-testid="report-chart"') == 5
@@ -147,8 +146,12 @@ def test_publish_stores_exact_bytes_and_board_reads_them(
     as_user, superintendent, board_member, dataset
 ):
     client = as_user(superintendent)
+    data = {"school_year": "2025-26", "schools": [A], "unsuppressed": "on"}
+    # Publishing is confirmed first: the POST carries the key of the figures that were shown.
+    confirm = client.get(reverse("reports:publish"), data)
+    assert confirm.status_code == 200 and not PublishedReport.objects.exists()
     response = client.post(reverse("reports:publish"),
-                           {"school_year": "2025-26", "schools": [A], "unsuppressed": "on"})
+                           {**data, "content_key": confirm.context["content_key"]})
     snapshot = PublishedReport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:published", args=[snapshot.pk])
