@@ -32,7 +32,7 @@ from .forms import (
     officers_assigned,
 )
 from .models import Interaction
-from .selectors import students_for_user
+from .selectors import review_queue_for, students_for_user
 from .templatetags.interaction_codes import CODE_LISTS, code_labels
 
 PAGE_SIZE = 25
@@ -214,11 +214,8 @@ def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "interactions.review_interaction")
-    pending = (
-        _scoped(request)
-        .filter(status=Interaction.Status.SUBMITTED, voided=False)
-        .select_related("school", "student", "officer", "logged_by")
-        .order_by("occurred_at", "id")
+    pending = review_queue_for(request.user).select_related(
+        "school", "student", "officer", "logged_by"
     )
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "interactions/review_queue.html", {"page": page})
