@@ -20,7 +20,7 @@ def staff_panel(request: HttpRequest) -> dict | None:
         return None
     drafts = drafts_for(user).select_related("student", "school")
     return {
-        "title": "Log an interaction",
+        "title": "Your interactions",
         "template": "reports/panels/staff.html",
         "drafts": list(drafts[:SHOWN]),
         "draft_count": drafts.count(),
@@ -118,8 +118,9 @@ def superintendent_panel(request: HttpRequest) -> dict | None:
         return None
     presentations = (pending_presentations_for(user)
                      if user.has_perm(APPROVE_PRESENTATION) else [])
-    mous = list(MOU.objects.filter(status=MOU.Status.UNDER_REVIEW).select_related("agency")
-                ) if user.has_perm("mous.view_mou") else []
+    # The same MOUs as the MOU panel's "Awaiting Board approval".
+    mous = list(MOU.objects.filter(status__in=[MOU.Status.DRAFT, MOU.Status.UNDER_REVIEW])
+                .select_related("agency")) if user.has_perm("mous.view_mou") else []
     return {
         "title": "Waiting for your approval",
         "template": "reports/panels/superintendent.html",
