@@ -405,6 +405,8 @@ def headline_rows(report: dict) -> list[dict]:
     return rows
 
 
+# The PDF's appendix details the summary's measures; the XLSX, CSV and JSON carry them all.
+APPENDIX_MEASURES = summary.SUMMARY_MEASURES
 # Dimensions with few groups share one appendix table per measure.
 SMALL_DIMENSIONS = ["gender", "disability", "english_learner", "foster_youth", "homeless",
                     "socioeconomically_disadvantaged"]
@@ -418,7 +420,7 @@ def appendix_context(report: dict, measures: list[str] | None = None) -> dict:
     """The tables of the appendix: race or ethnicity and grade each get a table per measure;
     the small yes/no and few-group dimensions share one table per measure. A table whose every
     row is withheld is left out and named in one line instead."""
-    measures = measures or KEY_MEASURES
+    measures = measures or APPENDIX_MEASURES
     tables, withheld = [], []
     for m in measures:
         for dimension in ("race_ethnicity", "grade"):
@@ -442,7 +444,7 @@ def appendix_context(report: dict, measures: list[str] | None = None) -> dict:
             tables.append({"caption": f"{MEASURE_LABELS[m]} by other student groups",
                            "rows": combined, "reference": None})
     stages = []
-    for m in STAGE_MEASURES:
+    for m in [m for m in STAGE_MEASURES if m in measures]:
         rows = stage_rows(report, "race_ethnicity", m)
         caption = (f"{MEASURE_LABELS[m]} per 100 students contacted, by race or ethnicity")
         if _all_withheld(rows):

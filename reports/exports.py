@@ -484,7 +484,36 @@ def to_html_for_pdf(report: dict, published: dict | None = None) -> str:
     return render_to_string("reports/pdf.html", context)
 
 
+PDF_CACHE_SECONDS = 600
+
+
+def _pdf_cache_key(report: dict, published: dict | None) -> str:
+    """The same figures (and the same publication state) give the same PDF: the key is the
+    report's content key (everything but the moment it was computed) and the publication."""
+    import hashlib
+
+    from .models import content_key
+
+    extra = json.dumps(published or {}, sort_keys=True, default=str)
+    digest = hashlib.sha256((content_key(report) + extra).encode("utf-8")).hexdigest()
+    return f"report-pdf:{digest}"
+
+
 def to_pdf_bytes(report: dict, published: dict | None = None) -> bytes:
+    """The PDF, from the cache when the same figures were rendered in the last ten minutes
+    (its "figures as of" is then that rendering's time: the figures have not changed since).
+    A layout takes about a second; a cached copy is immediate."""
+    from django.core.cache import cache
+
+    key = _pdf_cache_key(report, published)
+    content = cache.get(key)
+    if content is None:
+        content = render_pdf_bytes(report, published)
+        cache.set(key, content, PDF_CACHE_SECONDS)
+    return content
+
+
+def render_pdf_bytes(report: dict, published: dict | None = None) -> bytes:
     """WeasyPrint with inline CSS and data-URI charts; the fetcher refuses the network, so a
     render never calls back into the app (a single sync worker would deadlock)."""
     from weasyprint import HTML
