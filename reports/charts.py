@@ -103,8 +103,13 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
         if (e.get("rate_per_1000") is not None and e.get("enrollment")
                 and e.get("students") is not None and not e.get("suppressed")):
             intervals[e["group"]] = wilson(e["students"], e["enrollment"])
-    high = _nice_max(max([hi for _, hi in intervals.values()] + [
-        e.get("rate_per_1000") or 0 for e in entries]))
+    rates = [e["rate_per_1000"] for e in entries
+             if e.get("rate_per_1000") is not None and not e.get("suppressed")]
+    top_rate = max(rates, default=0)
+    top_interval = max([hi for _, hi in intervals.values()], default=0)
+    # A tiny group's interval (0 of 28 reaches 120 per 1,000) would squeeze every other dot
+    # to the left: the axis stops at three times the highest rate and such a line runs off it.
+    high = _nice_max(min(top_interval, 3 * top_rate) if top_rate else top_interval)
 
     def x(v: float) -> float:
         return plot_x + plot_w * (v / high)
@@ -136,8 +141,13 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
             body.append(_text(plot_x + 2, y + 4, note, size=10, fill=GREY))
             continue
         lo, hi = intervals.get(e["group"], (rate, rate))
+        clipped = hi > high
+        hi = min(hi, high)
         body.append(f'<line x1="{x(lo):.1f}" y1="{y:.1f}" x2="{x(hi):.1f}" y2="{y:.1f}" '
                     f'stroke="{INK}" stroke-width="1.5"/>')
+        if clipped:  # the interval goes on past the axis: an arrowhead says so
+            body.append(f'<polygon points="{x(hi) + 6:.1f},{y:.1f} {x(hi):.1f},{y - 3.5:.1f} '
+                        f'{x(hi):.1f},{y + 3.5:.1f}" fill="{INK}"/>')
         if is_ref:  # the reference group: a square
             body.append(_marker("square", x(rate), y, GREY))
         else:

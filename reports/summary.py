@@ -181,7 +181,8 @@ def compliance_rows(report: dict) -> list[dict]:
     missing = [m.get("agency_name") or m.get("agency") for m in mous if m not in complete]
     rows.append({
         "label": "MOU in force and complete (six required elements)",
-        "value": _ratio(len(complete), len(mous)) + " agencies"
+        "value": _ratio(len(complete), len(mous)) + (" agency" if len(mous) == 1
+                                                     else " agencies")
         + (f"; not: {', '.join(missing)}" if missing else ""),
         "status": "n/a" if not mous else ("met" if not missing else "gap"),
     })
