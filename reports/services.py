@@ -80,3 +80,25 @@ def report_withdraw(*, snapshot: PublishedReport, reason: str, acting_user) -> P
         withdrawn_by_name=name or acting_user.get_username(),
     )
     return PublishedReport.objects.get(pk=locked.pk)
+
+
+@transaction.atomic
+def report_publish_once(*, report: dict, acting_user, title: str = ""
+                        ) -> tuple[PublishedReport, bool]:
+    """Publish unless a snapshot (not withdrawn) already holds the same parameters and
+    figures: (snapshot, created). On PostgreSQL a transaction lock on the content key makes
+    two simultaneous publications of the same figures wait for each other, so the second
+    finds the first instead of making a duplicate."""
+    from django.db import connection
+
+    from .models import content_key
+    from .selectors import identical_snapshot
+
+    key = content_key(report)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
+    existing = identical_snapshot(report)
+    if existing is not None:
+        return existing, False
+    return report_publish(report=report, acting_user=acting_user, title=title), True

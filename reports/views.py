@@ -23,7 +23,7 @@ from .display import report_context
 from .forms import ReportForm
 from .models import PublishedReport, content_key
 from .selectors import board_report, crdc_counts, identical_snapshot
-from .services import report_publish, report_title, report_withdraw
+from .services import report_publish_once, report_title, report_withdraw
 
 
 def _download(content: bytes, fmt: str, name: str, request: HttpRequest | None = None
@@ -168,9 +168,13 @@ def publish(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, "Check what will be published, then confirm.")
         return _confirm_page(request, form, report)
-    snapshot = report_publish(report=report, acting_user=request.user,
-                              title=report_title(report))
-    messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
+    snapshot, created = report_publish_once(report=report, acting_user=request.user,
+                                            title=report_title(report))
+    if created:
+        messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
+    else:
+        messages.info(request, "These parameters and figures were published a moment ago; "
+                               "this is that report. Nothing new was published.")
     return redirect("reports:published", pk=snapshot.pk)
 
 
