@@ -359,7 +359,7 @@ def to_xlsx_bytes(report: dict, published: dict | None = None) -> bytes:
     from openpyxl import Workbook
 
     from .compute import group_label
-    from .display import headline_rows
+    from .display import KEY_MEASURES
     from .summary import compliance_rows, findings
 
     wb = Workbook()
@@ -386,8 +386,10 @@ def to_xlsx_bytes(report: dict, published: dict | None = None) -> bytes:
                                         f"{published.get('withdrawn_reason')}"])
     for f in findings(report):
         summary.append(["Finding", f"{f['text']} Students: {f['sizes']} {f['previous']}"])
-    for row in headline_rows(report):
-        summary.append([f"Students: {row['label']}", row["students"]])
+    for t in report["totals"]:
+        if t["measure"] in KEY_MEASURES:
+            summary.append([f"Students: {MEASURE_LABELS.get(t['measure'], t['measure'])}",
+                            _cell(t, "students")])
     for row in compliance_rows(report):
         summary.append([f"BP 3515.31: {row['label']}", f"{row['value']} ({row['status']})"])
     _sheet(wb, "Summary", ["Item", "Value"], summary, report)
