@@ -360,6 +360,7 @@ def chart_context(report: dict, measures: list[str]) -> list[dict]:
     for m in measures:
         svg = charts.rates_chart(report, "race_ethnicity", m)
         chart_list.append({
+            "kind": "rates",
             "title": charts.rates_chart_title("race_ethnicity", m),
             "uri": charts.data_uri(svg) if svg else None,
             "alt": f"Dot plot of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
@@ -372,6 +373,7 @@ def chart_context(report: dict, measures: list[str]) -> list[dict]:
     if report.get("months"):
         trend = charts.trend_chart(report)
         chart_list.append({
+            "kind": "trend",
             "title": "Interactions per month (withheld months are gaps)",
             "uri": charts.data_uri(trend) if trend else None,
             "alt": "Line chart of interactions per month: contacts, referrals to law "
