@@ -47,6 +47,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 bench: install
+	DJANGO_SETTINGS_MODULE=config.settings.base $(PY) manage.py bench_pages
 	DJANGO_SETTINGS_MODULE=config.settings.base $(PY) manage.py bench_report
 	$(MAKE) bench-oneroster
 

@@ -55,3 +55,30 @@ def disclosure_log(student: Student, user) -> QuerySet[DisclosureLogEntry]:
         DisclosureLogEntry.objects.restrict(user, "view").filter(student=student)
         .select_related("corrects", "request")
     )
+
+
+# The queues the dashboard counts: the same querysets as the pages they link to, so the count
+# on the front page is the count on the page.
+
+
+def review_queue_for(user) -> QuerySet:
+    """Submitted interactions waiting for review at the user's schools, oldest first."""
+    from .models import Interaction
+
+    return (Interaction.objects.restrict(user, "review")
+            .filter(status=Interaction.Status.SUBMITTED, voided=False)
+            .order_by("occurred_at", "id"))
+
+
+def drafts_for(user) -> QuerySet:
+    """The user's own drafts (not voided), newest first."""
+    from .models import Interaction
+
+    return (Interaction.objects.for_user(user)
+            .filter(status=Interaction.Status.DRAFT, voided=False, logged_by=user)
+            .order_by("-occurred_at", "-id"))
+
+
+def pending_requests_for(user) -> QuerySet[RecordAccessRequest]:
+    """Record-access requests waiting for a decision that the user may see."""
+    return access_requests_for_user(user).filter(status=RecordAccessRequest.Status.PENDING)

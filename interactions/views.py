@@ -31,8 +31,8 @@ from .forms import (
     officer_choice,
     officers_assigned,
 )
-from .models import Interaction
-from .selectors import students_for_user
+from .models import Enrollment, Interaction
+from .selectors import review_queue_for, students_for_user
 from .templatetags.interaction_codes import CODE_LISTS, code_labels
 
 PAGE_SIZE = 25
@@ -215,11 +215,8 @@ def interaction_void(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "interactions.review_interaction")
-    pending = (
-        _scoped(request, "review")
-        .filter(status=Interaction.Status.SUBMITTED, voided=False)
-        .select_related("school", "student", "officer", "logged_by")
-        .order_by("occurred_at", "id")
+    pending = review_queue_for(request.user).select_related(
+        "school", "student", "officer", "logged_by"
     )
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "interactions/review_queue.html", {"page": page})
@@ -249,14 +246,22 @@ def student_search(request: HttpRequest) -> JsonResponse:
     """Up to 10 students of the user's schools matching part of an ID or name."""
     require_perm(request.user, "interactions.add_interaction")
     students = students_for_user(request.user, request.GET.get("q", ""), STUDENT_MATCH_LIMIT)
-    return JsonResponse(
-        {
-            "results": [
-                {"id": s.student_id, "label": f"{s.last_name}, {s.first_name} ({s.student_id})"}
-                for s in students
-            ]
-        }
-    )
+    # Grade and school tell apart students with the same name: their latest enrollment at
+    # one of the user's schools (one query for all of them).
+    latest: dict[int, Enrollment] = {}
+    for enrollment in (Enrollment.objects.for_user(request.user)
+                       .filter(student__in=students).select_related("school")
+                       .order_by("student_id", "-school_year")):
+        latest.setdefault(enrollment.student_id, enrollment)
+
+    def result(s) -> dict:
+        e = latest.get(s.pk)
+        where = f" · grade {e.get_grade_display()}, {e.school.name}" if e else ""
+        return {"id": s.student_id, "grade": e.grade if e else "",
+                "school": e.school.name if e else "",
+                "label": f"{s.last_name}, {s.first_name} ({s.student_id}){where}"}
+
+    return JsonResponse({"results": [result(s) for s in students]})
 
 
 @login_required

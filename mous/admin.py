@@ -32,8 +32,10 @@ def refusal(error: Exception):
     lines = error.messages if isinstance(error, ValidationError) else [str(error)]
     if len(lines) == 1:
         return lines[0]
-    return format_html("{}<ul>{}</ul>", lines[0], format_html_join("", "<li>{}</li>",
-                                                                   ((m,) for m in lines[1:])))
+    # The list has its own class: the admin draws every `li` of a message as a success tick
+    # otherwise (static/css/mous.css keeps these as plain bullets in the error's colours).
+    return format_html('{}<ul class="mou-missing-list">{}</ul>', lines[0],
+                       format_html_join("", "<li>{}</li>", ((m,) for m in lines[1:])))
 
 
 class ExpiryFilter(admin.SimpleListFilter):
@@ -111,6 +113,10 @@ def missing_codes(mou: MOU | None) -> list[str]:
 @admin.register(MOU)
 class MOUAdmin(ScopedAdmin):
     change_form_template = "admin/mous/mou/change_form.html"
+
+    class Media:
+        # Refusals are shown on the list page too (actions), so its styles load there.
+        css = {"all": ["css/mous.css"]}
     list_display = [
         "label", "agency_name", "status", "required_elements", "effective_date",
         "expiry_date", "next_review_date",

@@ -64,3 +64,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request, "reports/dashboard.html", {"panels": panels, "roles": role_names(request.user)}
     )
+
+
+@login_required
+def student_lookup(request: HttpRequest) -> HttpResponse:
+    """The custodian's look-up: a district student ID to that student's disclosure log, where
+    a request that arrived directly is recorded; an unknown ID comes back with a message."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from interactions.selectors import student_for_user
+    from sro_program.scoping import require_perm
+
+    require_perm(request.user, "interactions.view_disclosurelogentry")
+    student_id = (request.GET.get("student") or "").strip()
+    student = student_for_user(request.user, student_id) if student_id else None
+    if student is None:
+        messages.error(request, "Student ID: no student with that district ID is on the rolls "
+                                "you can see. Check the ID and try again." if student_id else
+                                "Student ID: enter a district student ID.")
+        return redirect("dashboard")
+    return redirect("interactions:disclosure_log", student_id=student.student_id)

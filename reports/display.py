@@ -12,7 +12,7 @@ from django.utils import dateformat
 
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 
-from . import charts
+from . import charts, summary
 from .compute import _COMPLIANCE_SHARES, REFERENCE_GROUPS, group_label
 from .labels import (
     DIMENSION_LABELS,
@@ -331,30 +331,7 @@ def report_context(report: dict, *, measures: list[str] | None = None,
                 for m in STAGE_MEASURES if m in measures or measures == KEY_MEASURES
             ],
         })
-    chart_list = []
-    for m in chart_measures or ["referral_to_law_enforcement", "arrest"]:
-        title = charts.rates_chart_title("race_ethnicity", m)
-        svg = charts.rates_chart(report, "race_ethnicity", m)
-        chart_list.append({
-            "title": title,
-            "uri": charts.data_uri(svg) if svg else None,
-            "alt": f"Bar chart of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
-                   " by race or ethnicity, and relative rate index with 95% intervals "
-                   "against White students. The same figures are in the tables.",
-            "empty": "Every rate is zero or withheld for privacy, so there is nothing to "
-                     "chart. The figures are in the race or ethnicity tables.",
-        })
-    if report.get("months"):
-        trend = charts.trend_chart(report)
-        chart_list.append({
-            "title": "Interactions per month (withheld months are gaps)",
-            "uri": charts.data_uri(trend) if trend else None,
-            "alt": "Line chart of interactions per month: contacts, referrals to law "
-                   "enforcement, arrests and uses of force. The same figures are in the "
-                   "monthly table.",
-            "empty": "Every monthly figure is zero or withheld for privacy, so there is "
-                     "nothing to chart. The figures are in the monthly table.",
-        })
+    chart_list = chart_context(report, chart_measures or summary.SUMMARY_MEASURES)
     # A snapshot is shown from whatever it holds; a malformed one shows empty tables.
     params = {"schools": [], "suppressed": True, **report.get("parameters", {})}
     return {
@@ -376,4 +353,111 @@ def report_context(report: dict, *, measures: list[str] | None = None,
         "compliance": compliance_view(report.get("compliance") or {}),
         "charts": chart_list,
         "all_measures": [(m, MEASURE_LABELS[m]) for m in MEASURES],
+        "findings": summary.findings(report),
+        "findings_more": summary.findings_overflow(report),
+        "previous": report.get("previous") or {},
+        "compliance_summary": summary.compliance_rows(report),
+        "headline": headline_rows(report),
     }
+
+
+def chart_context(report: dict, measures: list[str]) -> list[dict]:
+    """One dot-plot per measure (by race or ethnicity), then the monthly trend."""
+    chart_list = []
+    for m in measures:
+        svg = charts.rates_chart(report, "race_ethnicity", m)
+        chart_list.append({
+            "kind": "rates",
+            "title": charts.rates_chart_title("race_ethnicity", m),
+            "uri": charts.data_uri(svg) if svg else None,
+            "alt": f"Dot plot of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
+                   " by race or ethnicity, with 95% intervals; the dashed line is the rate of "
+                   "White students, filled dots differ significantly from it. The same "
+                   "figures are in the tables.",
+            "empty": "Every rate is zero or withheld for privacy, so there is nothing to "
+                     "chart. The figures are in the race or ethnicity tables.",
+        })
+    if report.get("months"):
+        trend = charts.trend_chart(report)
+        chart_list.append({
+            "kind": "trend",
+            "title": "Interactions per month (withheld months are gaps)",
+            "uri": charts.data_uri(trend) if trend else None,
+            "alt": "Line chart of interactions per month: contacts, referrals to law "
+                   "enforcement, arrests and uses of force. The same figures are in the "
+                   "monthly table.",
+            "empty": "Every monthly figure is zero or withheld for privacy, so there is "
+                     "nothing to chart. The figures are in the monthly table.",
+        })
+    return chart_list
+
+
+def _change(entry: dict) -> str:
+    prev = entry.get("previous")
+    if not prev:
+        return DASH
+    if prev.get("suppressed") or prev.get("students") is None:
+        return WITHHELD
+    return count(prev.get("students"))
+
+
+def headline_rows(report: dict) -> list[dict]:
+    """Students with each key measure this year and, when that year has data, the previous."""
+    rows = []
+    for t in report.get("totals", []):
+        if t["measure"] not in KEY_MEASURES:
+            continue
+        rows.append({"label": MEASURE_LABELS[t["measure"]],
+                     "students": count(t["students"], t["suppressed"]),
+                     "instances": count(t["instances"], t["suppressed"]),
+                     "previous": _change(t)})
+    return rows
+
+
+# The PDF's appendix details the summary's measures; the XLSX, CSV and JSON carry them all.
+APPENDIX_MEASURES = summary.SUMMARY_MEASURES
+# Dimensions with few groups share one appendix table per measure.
+SMALL_DIMENSIONS = ["gender", "disability", "english_learner", "foster_youth", "homeless",
+                    "socioeconomically_disadvantaged"]
+
+
+def _all_withheld(rows: list[dict]) -> bool:
+    return bool(rows) and all(r["suppressed"] for r in rows)
+
+
+def appendix_context(report: dict, measures: list[str] | None = None) -> dict:
+    """The tables of the appendix: race or ethnicity and grade each get a table per measure;
+    the small yes/no and few-group dimensions share one table per measure. A table whose every
+    row is withheld is left out and named in one line instead."""
+    measures = measures or APPENDIX_MEASURES
+    tables, withheld = [], []
+    for m in measures:
+        for dimension in ("race_ethnicity", "grade"):
+            rows = group_rows(report, dimension, m)
+            caption = f"{MEASURE_LABELS[m]} by {DIMENSION_LABELS[dimension].lower()}"
+            if _all_withheld(rows):
+                withheld.append(caption)
+            elif rows:
+                ref = REFERENCE_GROUPS.get(dimension)
+                tables.append({"caption": caption, "rows": rows,
+                               "reference": group_label(dimension, ref) if ref else None})
+        combined = []
+        for dimension in SMALL_DIMENSIONS:
+            rows = group_rows(report, dimension, m)
+            if _all_withheld(rows):
+                withheld.append(f"{MEASURE_LABELS[m]} by {DIMENSION_LABELS[dimension].lower()}")
+                continue
+            for r in rows:
+                combined.append({**r, "label": f"{DIMENSION_LABELS[dimension]}: {r['label']}"})
+        if combined:
+            tables.append({"caption": f"{MEASURE_LABELS[m]} by other student groups",
+                           "rows": combined, "reference": None})
+    stages = []
+    for m in [m for m in STAGE_MEASURES if m in measures]:
+        rows = stage_rows(report, "race_ethnicity", m)
+        caption = (f"{MEASURE_LABELS[m]} per 100 students contacted, by race or ethnicity")
+        if _all_withheld(rows):
+            withheld.append(caption)
+        elif rows:
+            stages.append({"caption": caption, "label": MEASURE_LABELS[m], "rows": rows})
+    return {"tables": tables, "stage_tables": stages, "withheld_tables": withheld}

@@ -32,6 +32,16 @@ class EnrollmentCount(models.Model):
         return f"{self.school_year} {self.school_id} {self.dimension}={self.group}: {self.count}"
 
 
+def content_key(report: dict) -> str:
+    """What makes two publications the same: the report without the moment it was computed."""
+    import hashlib
+    import json
+
+    body = {k: v for k, v in report.items() if k != "generated_at"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class PublishedReport(models.Model):
     """An immutable snapshot of a published board report (always suppressed)."""
 
@@ -49,6 +59,20 @@ class PublishedReport(models.Model):
         help_text="The publisher's full name at the time of publishing (empty: no full name).",
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    content_key = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="SHA-256 of the content without its generation time: the same parameters "
+                  "and figures published twice have the same key.",
+    )
+    # Withdrawal is the one change a snapshot allows (reports.services.report_withdraw): it
+    # stays listed and downloadable, marked withdrawn with the reason.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, validators=[no_immigration_status])
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_by_name = models.CharField(max_length=300, blank=True)
 
     # Published reports are suppressed and public within the district.
     authz_scope = DISTRICT_WIDE
@@ -60,6 +84,7 @@ class PublishedReport(models.Model):
             ("view_unsuppressed", "Can see unsuppressed (confidential) report figures"),
             ("build_report", "Can build and export board reports"),
             ("publish_report", "Can publish a board report"),
+            ("withdraw_report", "Can withdraw a published board report"),
         ]
 
     def __str__(self) -> str:
@@ -70,7 +95,13 @@ class PublishedReport(models.Model):
             from django.core.exceptions import ValidationError
 
             raise ValidationError("A published report is immutable; publish a new one instead.")
+        if not self.content_key and isinstance(self.content, dict):
+            self.content_key = content_key(self.content)
         super().save(*args, **kwargs)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def delete(self, *args, **kwargs):
         from django.core.exceptions import ValidationError

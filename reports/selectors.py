@@ -663,6 +663,31 @@ def system_user():
     return get_user_model()(username="system", is_superuser=True, is_active=True)
 
 
+SUPPRESSED_CACHE_SECONDS = 600
+
+
+def _suppressed(report: dict, k: int, suppress) -> dict:
+    """suppress_report, remembered by the hash of its input: suppression is a pure function of
+    the unsuppressed figures and k, so the same figures (a preview shown again, the previous
+    school year beside every new report) are not worked out twice. Only the moment the report
+    was computed is left out of the key, and set afresh on the copy returned."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+
+    body = {key: value for key, value in report.items() if key != "generated_at"}
+    text = json.dumps(body, sort_keys=True, default=str, allow_nan=False)
+    key = "report-suppressed:" + hashlib.sha256(f"{k}:{text}".encode()).hexdigest()
+    out = cache.get(key)  # a fresh copy: the cache stores it pickled
+    if out is None:
+        out = suppress(report, k)
+        cache.set(key, out, SUPPRESSED_CACHE_SECONDS)
+    elif "generated_at" in report:
+        out["generated_at"] = report["generated_at"]
+    return out
+
+
 def board_report(
     *,
     user,
@@ -673,9 +698,12 @@ def board_report(
     unsuppressed: bool = False,
     min_cell: int | None = None,
     generated_at: dt.datetime | None = None,
+    previous: bool = True,
+    compliance: bool = True,
 ) -> dict:
     """The board report dict (schema sro-board-report/1): suppressed unless `unsuppressed`,
-    which needs the permission reports.view_unsuppressed."""
+    which needs the permission reports.view_unsuppressed. With `previous`, every entry carries
+    the same figure for the same days of the previous school year, suppressed the same way."""
     from django.core.exceptions import PermissionDenied
     from django.utils import timezone
 
@@ -688,14 +716,37 @@ def board_report(
     )
     k = settings.REPORT_MIN_CELL if min_cell is None else min_cell
     counts = report_counts(user=user, date_from=date_from, date_to=date_to, schools=schools)
+    # The previous year's report carries no compliance section (only figures go beside entries).
     facts = compliance_counts(user=user, date_from=date_from, date_to=date_to, schools=schools,
-                              incidents=counts.incidents)
+                              incidents=counts.incidents) if compliance else None
     report = compute_report(
         counts,
         min_cell=k,
         min_n=settings.REPORT_MIN_N,
         outside_risk=getattr(settings, "REPORT_OUTSIDE_COMPARISON_RISK", None) or {},
         generated_at=generated_at or timezone.localtime(),
-        compliance=compliance_section(facts),
+        compliance=compliance_section(facts) if facts is not None else {},
     )
-    return report if unsuppressed else suppress_report(report, k)
+    report = report if unsuppressed else _suppressed(report, k, suppress_report)
+    if previous:
+        from .summary import attach_previous, previous_period
+
+        before_from, before_to = previous_period(date_from, date_to)
+        earlier = board_report(
+            user=user, date_from=before_from, date_to=before_to, schools=schools,
+            unsuppressed=unsuppressed, min_cell=min_cell, generated_at=generated_at,
+            previous=False, compliance=False,
+        )
+        attach_previous(report, earlier)
+    return report
+
+
+def identical_snapshot(report: dict):
+    """The snapshot (not withdrawn) already holding these parameters and figures, if any:
+    publishing them again lands there instead of making a duplicate."""
+    from .models import PublishedReport, content_key
+
+    return (PublishedReport.objects.filter(content_key=content_key(report),
+                                           withdrawn_at__isnull=True)
+            .order_by("published_at").first())
+

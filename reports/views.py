@@ -9,6 +9,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,15 +21,20 @@ from sro_program.authz import get_for_action, require_perm
 from . import exports
 from .display import report_context
 from .forms import ReportForm
-from .models import PublishedReport
-from .selectors import board_report, crdc_counts
-from .services import report_publish, report_title
+from .models import PublishedReport, content_key
+from .selectors import board_report, crdc_counts, identical_snapshot
+from .services import report_publish_once, report_title, report_withdraw
 
 
-def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+def _download(content: bytes, fmt: str, name: str, request: HttpRequest | None = None
+              ) -> HttpResponse:
     response = HttpResponse(content, content_type=exports.FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
+    token = request.GET.get("dl", "") if request is not None else ""
+    if token.isdigit() and len(token) <= 40:
+        # static/js/reports.js waits for this cookie to take its "Preparing…" note away.
+        response.set_cookie(f"dl_{token}", "1", max_age=60, samesite="Lax", httponly=False)
     return response
 
 
@@ -48,7 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "reports.view_publishedreport")
     published = PublishedReport.objects.select_related("published_by").only(
         "pk", "title", "sha256", "published_at", "published_by_username", "published_by_name",
-        "parameters", "published_by__first_name", "published_by__last_name",
+        "parameters", "published_by__first_name", "published_by__last_name", "withdrawn_at",
+        "withdrawn_reason",
     )
     can_build = request.user.has_perm("reports.build_report")
     return render(request, "reports/index.html", {
@@ -89,25 +96,102 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         messages.error(request, "Choose a school year or a period inside one first.")
         return redirect("reports:build")
     report = _report_from(request, form)
-    return _download(exports.render(report, fmt), fmt, exports.filename(report, fmt))
+    return _download(exports.render(report, fmt), fmt, exports.filename(report, fmt), request)
+
+
+def _withheld_cells(report: dict) -> tuple[int, int]:
+    """(withheld, all) count cells of the group, stage, school and month tables."""
+    withheld = total = 0
+    for section in ("totals", "groups", "stages", "schools", "school_groups", "months"):
+        for entry in report.get(section, []):
+            total += 1
+            withheld += bool(entry.get("suppressed"))
+    return withheld, total
+
+
+def audit_line(report: dict) -> str:
+    """The privacy line shown before publishing: the audit's own summary when the report or
+    the publishing service provides one, else what suppression withheld."""
+    audit = report.get("audit")
+    if isinstance(audit, dict) and audit.get("summary"):
+        return str(audit["summary"])
+    if isinstance(audit, str) and audit:
+        return audit
+    withheld, total = _withheld_cells(report)
+    k = report.get("parameters", {}).get("min_cell", settings.REPORT_MIN_CELL)
+    return (f"Privacy: counts from 1 to {k} are withheld, with the counts that would let one "
+            f"be worked out: {withheld:,} of {total:,} rows of figures are withheld.")
+
+
+def _publish_report(request: HttpRequest, form: ReportForm) -> dict:
+    kwargs = form.report_kwargs()
+    kwargs["unsuppressed"] = False  # published output is always suppressed
+    return board_report(user=request.user, **kwargs)
+
+
+def _confirm_page(request: HttpRequest, form: ReportForm, report: dict,
+                  status: int = 200) -> HttpResponse:
+    context = report_context(report, measures=["referral_to_law_enforcement"])
+    context.update(
+        form=form, title=report_title(report), content_key=content_key(report),
+        existing=identical_snapshot(report), audit_line=audit_line(report),
+        selected_schools=form.cleaned_data.get("schools") and report["parameters"]["schools"],
+    )
+    return render(request, "reports/publish_confirm.html", context, status=status)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest) -> HttpResponse:
+    """GET: what will be published, to confirm. POST with the confirmed content key: publish,
+    or land on the snapshot that already holds the same parameters and figures."""
     require_perm(request.user, "reports.publish_report")
-    form = ReportForm(request.POST, user=request.user)
+    form = ReportForm(request.POST if request.method == "POST" else request.GET,
+                      user=request.user)
     if not form.is_valid():
         messages.error(request, "The report could not be published: " + " ".join(
             str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:index")
-    kwargs = form.report_kwargs()
-    kwargs["unsuppressed"] = False  # published output is always suppressed
-    report = board_report(user=request.user, **kwargs)
-    snapshot = report_publish(report=report, acting_user=request.user,
-                              title=report_title(report))
-    messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
+    report = _publish_report(request, form)
+    if request.method == "GET":
+        return _confirm_page(request, form, report)
+    existing = identical_snapshot(report)
+    if existing is not None:
+        messages.info(request, "These parameters and figures are already published; this is "
+                               "that report. Nothing new was published.")
+        return redirect("reports:published", pk=existing.pk)
+    confirmed = request.POST.get("content_key", "")
+    if confirmed != content_key(report):
+        if confirmed:
+            messages.warning(request, "The figures changed since you checked them. Check them "
+                                      "again, then confirm.")
+        else:
+            messages.info(request, "Check what will be published, then confirm.")
+        return _confirm_page(request, form, report)
+    snapshot, created = report_publish_once(report=report, acting_user=request.user,
+                                            title=report_title(report))
+    if created:
+        messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
+    else:
+        messages.info(request, "These parameters and figures were published a moment ago; "
+                               "this is that report. Nothing new was published.")
     return redirect("reports:published", pk=snapshot.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = get_for_action(request.user, PublishedReport, "withdraw", pk=pk)
+    try:
+        report_withdraw(snapshot=snapshot, reason=request.POST.get("reason", ""),
+                        acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"Not withdrawn. {message}")
+        return redirect(reverse("reports:published", args=[pk]) + "#withdraw")
+    messages.success(request, "Withdrawn. The report stays listed, marked withdrawn with your "
+                              "reason, and its files stay downloadable.")
+    return redirect("reports:published", pk=pk)
 
 
 @login_required
@@ -118,7 +202,9 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
     if measure not in MEASURES:
         measure = "referral_to_law_enforcement"
     context = report_context(report, measures=[measure])
-    context.update(snapshot=snapshot, measure=measure, formats=list(exports.FORMATS))
+    context.update(snapshot=snapshot, measure=measure, formats=list(exports.FORMATS),
+                   can_withdraw=request.user.has_perm("reports.withdraw_report")
+                   and not snapshot.withdrawn)
     return render(request, "reports/published.html", context)
 
 
@@ -133,11 +219,15 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt != "json":  # the other formats are rendered again from the published bytes
         content = exports.render(report, fmt, published={
             "at": snapshot.published_at, "by": snapshot.publisher_name,
-            "sha256": snapshot.sha256,
+            "sha256": snapshot.sha256, "withdrawn": snapshot.withdrawn,
+            "withdrawn_at": snapshot.withdrawn_at, "withdrawn_reason": snapshot.withdrawn_reason,
         })
-    response = _download(content, fmt, exports.filename(report, fmt, prefix=f"published-{pk}"))
+    prefix = f"published-{pk}" + ("-WITHDRAWN" if snapshot.withdrawn else "")
+    response = _download(content, fmt, exports.filename(report, fmt, prefix=prefix), request)
     if fmt == "json":
         response["X-Content-SHA256"] = snapshot.sha256
+    if snapshot.withdrawn:
+        response["X-Report-Withdrawn"] = snapshot.withdrawn_at.isoformat()
     return response
 
 

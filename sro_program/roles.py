@@ -70,7 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "interactions.view_interaction", "interactions.view_recordaccessrequest",
         "interactions.view_disclosurelogentry",
         "reports.view_publishedreport", "reports.build_report", "reports.publish_report",
-        "reports.view_unsuppressed", "reports.view_enrollmentcount",
+        "reports.withdraw_report", "reports.view_unsuppressed", "reports.view_enrollmentcount",
         "audit.view_auditevent",
     ],
     SITE_ADMIN: [

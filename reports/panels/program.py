@@ -4,6 +4,7 @@ decide), and training and coverage gaps at the user's schools (for those who see
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sro_program.roles import SITE_ADMIN, has_role
 from sro_program.selectors import pending_presentations_for, school_compliance
 from sro_program.services import APPROVE_PRESENTATION
 
@@ -37,5 +38,6 @@ def program_gaps_panel(request: HttpRequest) -> dict | None:
         "without_mou": [o for r in rows for o in r.officers_without_mou],
         "unstaffed": [r.school for r in rows if not r.officers],
         "coverage": [r for r in rows if r.staff_total],
-        "order": 40,
+        # A site administrator's second task, after the review queue.
+        "order": 2 if has_role(request.user, SITE_ADMIN) else 40,
     }

@@ -15,8 +15,9 @@ def reports_panel(request: HttpRequest) -> dict | None:
     return {
         "title": "Board reports",
         "template": "reports/panels/reports.html",
-        "latest": list(PublishedReport.objects.only("pk", "title", "published_at")[:5]),
+        "latest": list(PublishedReport.objects.only("pk", "title", "published_at",
+                                                   "withdrawn_at")[:5]),
         "can_build": user.has_perm("reports.build_report"),
         # Published reports are what a board member comes for: their dashboard leads with them.
-        "order": 10 if has_role(user, BOARD_MEMBER) else 60,
+        "order": 1 if has_role(user, BOARD_MEMBER) else 60,
     }

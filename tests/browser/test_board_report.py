@@ -32,10 +32,10 @@ def test_build_publish_and_read_as_board(page, live_server, sign_in, school_a, s
     assert page.get_by_role("heading", name="Summary").is_visible()
     # Charts are SVG images; they load under the Content Security Policy. A chart whose
     # figures are all zero or withheld is a sentence instead of an empty axis.
-    assert page.locator("figure.report-chart").count() == 3
+    assert page.locator("figure.report-chart").count() == 5
     charts = page.locator("figure.report-chart img")
     assert charts.count() >= 1
-    assert charts.count() + page.get_by_test_id("chart-empty").count() == 3
+    assert charts.count() + page.get_by_test_id("chart-empty").count() == 5
     assert all(charts.nth(i).evaluate("img => img.naturalWidth > 0")
                for i in range(charts.count()))
     # Nothing scrolls sideways on a phone: wide tables scroll inside their own box.
@@ -49,7 +49,10 @@ def test_build_publish_and_read_as_board(page, live_server, sign_in, school_a, s
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_test_id("confidential-banner").is_visible()
 
-    page.get_by_role("button", name="Publish (suppressed)").click()
+    page.get_by_role("link", name="Publish (suppressed)").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_test_id("publish-confirm").is_visible()
+    page.get_by_role("button", name="Confirm and publish").click()
     page.wait_for_load_state("domcontentloaded")
     sha = page.get_by_test_id("sha256").inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", sha)

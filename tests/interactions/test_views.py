@@ -156,6 +156,20 @@ class TestSearchAndOptions:
         data = as_user(staff_a).get(reverse("interactions:student_search"), {"q": "2000"}).json()
         assert [r["id"] for r in data["results"]] == ["S200001"]
 
+    def test_student_suggestions_show_grade_and_school(self, as_user, staff_a, student_a,
+                                                       school_a):
+        """Students with the same name are told apart by grade and school."""
+        twin = StudentFactory(student_id="S200009", last_name=student_a.last_name,
+                              first_name=student_a.first_name)
+        EnrollmentFactory(student=twin, school=school_a, grade="12")
+        data = as_user(staff_a).get(reverse("interactions:student_search"),
+                                    {"q": student_a.last_name}).json()
+        by_id = {r["id"]: r for r in data["results"]}
+        assert by_id["S200009"]["grade"] == "12"
+        assert by_id["S200009"]["school"] == school_a.name
+        assert f"grade 12, {school_a.name}" in by_id["S200009"]["label"]
+        assert by_id["S200001"]["label"] != by_id["S200009"]["label"]
+
     def test_officer_options(self, as_user, staff_a, officer_a, school_a, school_b):
         url = reverse("interactions:officer_options")
         client = as_user(staff_a)

@@ -47,8 +47,10 @@ def test_unsuppressed_min_cell_and_period(dataset):
 
 def test_csv_xlsx_pdf_files(dataset, tmp_path):
     text = run("--school-year", "2025-26", "--format", "csv", "--output", "-")
-    assert next(csv.reader(io.StringIO(text))) == ["section", "dimension", "group", "measure",
-                                                   "field", "value"]
+    # The six code columns of the interface first, then the previous year and the labels.
+    assert next(csv.reader(io.StringIO(text))) == [
+        "section", "dimension", "group", "measure", "field", "value", "previous_value",
+        "dimension_label", "group_label", "measure_label"]
     for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
         path = tmp_path / f"r.{fmt}"
         run("--school-year", "2025-26", "--unsuppressed", "--format", fmt, "--output",

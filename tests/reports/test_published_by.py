@@ -23,7 +23,9 @@ def test_published_by_shows_the_full_name(as_user, dataset):
     supt = UserFactory(username="jrivera", first_name="Julia", last_name="Rivera",
                        role=roles.SUPERINTENDENT, is_staff=True)
     client = as_user(supt)
-    client.post(reverse("reports:publish"), {"school_year": "2025-26", "schools": [A]})
+    data = {"school_year": "2025-26", "schools": [A]}
+    key = client.get(reverse("reports:publish"), data).context["content_key"]
+    client.post(reverse("reports:publish"), {**data, "content_key": key})
     snapshot = PublishedReport.objects.get()
     assert snapshot.published_by_name == "Julia Rivera"
     assert snapshot.published_by_username == "jrivera"

@@ -30,7 +30,32 @@ def katz(a, n1, c, n2):
 def find(report, section, **where):
     found = [e for e in report[section] if all(e.get(k) == v for k, v in where.items())]
     assert len(found) == 1, (section, where, len(found))
-    return found[0]
+    # The previous school year beside the entry is tested on its own below.
+    return {k: v for k, v in found[0].items() if k != "previous"}
+
+
+def test_previous_school_year_is_beside_every_entry_and_suppressed_the_same_way(dataset):
+    """The one 2024-25 interaction (March 2025, school A) is the previous year of 2025-26."""
+    report = board_report(user=system_user(), school_year="2025-26", schools=[A],
+                          unsuppressed=True)
+    assert report["previous"] == {"school_year": "2024-25", "date_from": "2024-07-01",
+                                  "date_to": "2025-06-30", "available": True}
+    for section in ("totals", "groups", "stages", "schools", "months"):
+        assert all("previous" in e for e in report[section]), section
+    contact = next(t for t in report["totals"] if t["measure"] == "contact")
+    assert contact["previous"] == {"instances": 1, "students": 1, "suppressed": False}
+    march = next(e for e in report["months"]
+                 if e["month"] == "2026-03" and e["measure"] == "contact")
+    assert march["previous"] == {"instances": 1, "suppressed": False}
+
+    published = board_report(user=system_user(), school_year="2025-26", schools=[A])
+    contact = next(t for t in published["totals"] if t["measure"] == "contact")
+    assert contact["previous"]["students"] is None  # 1 is withheld, as it would be that year
+    assert contact["previous"]["suppressed"] is True
+
+    first = board_report(user=system_user(), school_year="2024-25", schools=[A])
+    assert first["previous"]["available"] is False
+    assert all(e["previous"] is None for e in first["groups"])
 
 
 @pytest.fixture

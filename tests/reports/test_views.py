@@ -67,11 +67,12 @@ def test_preview_has_tables_charts_and_no_inline_styles(as_user, superintendent,
     assert page.status_code == 200
     assert 'data-suppressed="true"' in html
     assert "How to read this report" in html and "Privacy" in html
-    # Three charts: each an SVG image, or a sentence when every figure is zero or withheld.
-    assert html.count('data-testid="report-chart"') == 3
+    # One chart per key measure of the summary and the monthly trend: each an SVG image, or
+    # a sentence when every figure is zero or withheld.
+    assert html.count('data-testid="report-chart"') == 5
     images = html.count('src="data:image/svg+xml;base64,')
     assert images >= 1
-    assert images + html.count('data-testid="chart-empty"') == 3
+    assert images + html.count('data-testid="chart-empty"') == 5
     assert 'style="' not in html and "<style" not in html  # CSP: style-src 'self' + nonce
     assert "CONFIDENTIAL" not in html
     assert "Hispanic or Latino" in html
@@ -112,14 +113,30 @@ def test_four_formats_download_from_the_page(as_user, superintendent, dataset, u
     if unsuppressed:
         assert rows[0][0].startswith("CONFIDENTIAL")
         rows = rows[1:]
-    assert rows[0] == ["section", "dimension", "group", "measure", "field", "value"]
-    assert ["groups", "race_ethnicity", "hispanic", "arrest", "students", "12"] in rows
+    assert rows[0][:6] == ["section", "dimension", "group", "measure", "field", "value"]
+    assert rows[0][6:] == ["previous_value", "dimension_label", "group_label", "measure_label"]
+    codes = [r[:6] for r in rows]
+    assert ["groups", "race_ethnicity", "hispanic", "arrest", "students", "12"] in codes
     white = ["groups", "race_ethnicity", "white", "arrest", "students",
              "5" if unsuppressed else ""]
-    assert white in rows
+    assert white in codes
+    hispanic = next(r for r in rows if r[:5] == ["groups", "race_ethnicity", "hispanic",
+                                                 "arrest", "students"])
+    assert hispanic[7:] == ["Race or ethnicity", "Hispanic or Latino", "Arrest"]
     book = load_workbook(io.BytesIO(got["xlsx"]))
-    assert {"Summary", "Totals", "Groups", "Stages", "Schools", "Months", "Compliance"} <= set(
-        book.sheetnames)
+    assert {"README", "Summary", "Totals", "Groups", "Stages", "Schools", "Months",
+            "Compliance"} <= set(book.sheetnames)
+    groups = book["Groups"]
+    header_row = 2 if unsuppressed else 1
+    assert groups.freeze_panes == f"A{header_row + 1}"
+    assert groups.auto_filter.ref.startswith(f"A{header_row}:")
+    header = [c.value for c in groups[header_row]]
+    assert header[:3] == ["Dimension", "Group", "Measure"]
+    first = [c for c in groups[header_row + 1]]
+    assert first[0].value == "Race or ethnicity"  # labels, not codes
+    rates = [r[6] for r in groups.iter_rows(min_row=header_row + 1)
+             if isinstance(r[6].value, float)]
+    assert rates and all(c.number_format == "0.00" for c in rates)
     for sheet in book.worksheets:
         assert (str(sheet["A1"].value).startswith("CONFIDENTIAL")) is unsuppressed
     assert got["pdf"].startswith(b"%PDF")
@@ -129,8 +146,12 @@ def test_publish_stores_exact_bytes_and_board_reads_them(
     as_user, superintendent, board_member, dataset
 ):
     client = as_user(superintendent)
+    data = {"school_year": "2025-26", "schools": [A], "unsuppressed": "on"}
+    # Publishing is confirmed first: the POST carries the key of the figures that were shown.
+    confirm = client.get(reverse("reports:publish"), data)
+    assert confirm.status_code == 200 and not PublishedReport.objects.exists()
     response = client.post(reverse("reports:publish"),
-                           {"school_year": "2025-26", "schools": [A], "unsuppressed": "on"})
+                           {**data, "content_key": confirm.context["content_key"]})
     snapshot = PublishedReport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:published", args=[snapshot.pk])
