@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_pdf
+from .validators import mou_document_path, validate_pdf
 
 
 class Agency(models.Model):
@@ -94,7 +94,8 @@ class MOU(models.Model):
         null=True, blank=True, help_text="Defaults to one year after the effective date."
     )
     document = models.FileField(
-        "signed document (PDF)", upload_to="mous/%Y/", blank=True, validators=[validate_pdf]
+        "signed document (PDF)", upload_to=mou_document_path, blank=True,
+        validators=[validate_pdf],
     )
     board_date = models.DateField("Board meeting date", null=True, blank=True)
     board_item = models.CharField(

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from mous.models import MOU, Agency
 
 from .scoping import SchoolScopedQuerySet
-from .validators import validate_training_evidence
+from .validators import training_evidence_path, validate_training_evidence
 
 cds_validator = RegexValidator(
     r"^\d{14}$", "A CDS code is exactly 14 digits (county, district, school), e.g. 33671570000000."
@@ -232,7 +232,8 @@ class OfficerTraining(models.Model):
     hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
     provider = models.CharField(max_length=200, blank=True)
     evidence = models.FileField(
-        upload_to="training/%Y/", blank=True, validators=[validate_training_evidence]
+        upload_to=training_evidence_path, blank=True,
+        validators=[validate_training_evidence],
     )
     expires_on = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
