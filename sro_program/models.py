@@ -1,7 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -225,11 +225,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+HOURS_NOT_NEGATIVE = "Training hours cannot be negative; enter the hours attended (0 or more)."
+
+
 class OfficerTraining(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="trainings")
     topic = models.ForeignKey(TrainingTopic, on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField()
-    hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=1, default=0,
+        validators=[MinValueValidator(0, message=HOURS_NOT_NEGATIVE)],
+    )
     provider = models.CharField(max_length=200, blank=True)
     evidence = models.FileField(
         upload_to=training_evidence_path, blank=True,
@@ -241,6 +247,13 @@ class OfficerTraining(models.Model):
     class Meta:
         ordering = ["officer", "topic", "-completed_on"]
         indexes = [models.Index(fields=["officer", "topic", "completed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="officertraining_hours_not_negative",
+                violation_error_message=HOURS_NOT_NEGATIVE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.officer}: {self.topic} ({self.completed_on})"

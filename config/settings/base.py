@@ -60,7 +60,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sro_program.middleware.IdleSessionTimeoutMiddleware",
+    "sro_program.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sro_program.middleware.AdminDateRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -140,6 +142,9 @@ if env.bool("USE_S3", default=False):
             "querystring_auth": True,
         },
     }
+
+# History is read-only: a revert would bypass the services and their checks (and the scope).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
