@@ -349,3 +349,20 @@ class PresentationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.request}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one username from every address (see sro_program.signin_throttle).
+    Holds no password and no address; a successful sign-in deletes the row."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    pauses = models.PositiveIntegerField(default=0)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "sign-in pause"
+
+    def __str__(self) -> str:
+        return self.username

@@ -17,6 +17,10 @@ env = environ.Env(
     REPORT_MIN_N=(int, 30),
     SESSION_IDLE_SECONDS=(int, 30 * 60),
     AXES_FAILURE_LIMIT=(int, 5),
+    TRUSTED_PROXIES=(list, []),
+    SIGNIN_USERNAME_CEILING=(int, 10),
+    SIGNIN_PAUSE_SECONDS=(int, 30),
+    SIGNIN_PAUSE_MAX_SECONDS=(int, 300),
     MEDIA_ROOT=(str, str(BASE_DIR / "var" / "media")),
     UPLOAD_MAX_BYTES=(int, 10 * 1024 * 1024),
 )
@@ -166,6 +170,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts during a lockout do not extend it: it ends AXES_COOLOFF_TIME after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address: X-Forwarded-For is believed only from TRUSTED_PROXIES (addresses or
+# networks of the reverse proxies in front of the app); otherwise REMOTE_ADDR.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "sro_program.client_ip.client_ip"
+# Per-username ceiling over all addresses (sro_program/signin_throttle.py): after this many
+# failures a short pause, doubling each time up to the maximum, never renewed while it lasts.
+SIGNIN_USERNAME_CEILING = env("SIGNIN_USERNAME_CEILING")
+SIGNIN_PAUSE_SECONDS = env("SIGNIN_PAUSE_SECONDS")
+SIGNIN_PAUSE_MAX_SECONDS = env("SIGNIN_PAUSE_MAX_SECONDS")
 
 # django-csp 4: nonces for our own scripts; Bootstrap's icons in CSS use data: images.
 CONTENT_SECURITY_POLICY = {
