@@ -18,6 +18,7 @@ from sro_program.models import Assignment, DutyHours, Officer, School, SchoolMem
 ROLE_MIGRATIONS = [
     "sro_program.migrations.0002_roles_and_training_topics",
     "sro_program.migrations.0003_assignment_override_permission",
+    "sro_program.migrations.0007_district_admin_manages_accounts",
     "interactions.migrations.0002_roles",
     "reports.migrations.0002_roles",
     "audit.migrations.0002_roles",

@@ -43,6 +43,8 @@ ALL_SIGNED_IN = expect(OK)
 EXPECTATIONS = {
     "login": expect(REDIRECT, anonymous=OK),
     "logout": expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "password_change": ALL_SIGNED_IN,
+    "password_change_done": ALL_SIGNED_IN,
     "dashboard": ALL_SIGNED_IN,
     "audit:log": expect(FORBIDDEN, district_admin=OK, superintendent=OK),
     "sro_program:compliance": expect(
