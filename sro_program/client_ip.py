@@ -43,3 +43,21 @@ def client_ip(request) -> str:
         if not is_trusted_proxy(hop):
             return str(_address(hop))
     return remote
+
+
+def check_trusted_proxies(app_configs=None, **kwargs):
+    """System check: every TRUSTED_PROXIES entry must be an address or a network."""
+    from django.core.checks import Error
+
+    errors = []
+    for entry in settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            errors.append(Error(
+                f"TRUSTED_PROXIES entry {entry!r} is not an IP address or network.",
+                hint="List the reverse proxies' addresses, e.g. TRUSTED_PROXIES=10.0.5.2,"
+                "10.0.6.0/24.",
+                id="sro_program.E101",
+            ))
+    return errors

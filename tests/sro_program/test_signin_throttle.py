@@ -100,3 +100,13 @@ def test_admin_sign_in_respects_the_pause(supt):
     response = Client().post(reverse("admin:login"), {"username": "supt", "password": PASSWORD},
                              REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 200 and "paused for" in response.content.decode()
+
+
+def test_a_bad_trusted_proxies_entry_stops_the_start(settings):
+    from sro_program.client_ip import check_trusted_proxies
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.6.0/24"]
+    assert check_trusted_proxies() == []
+    settings.TRUSTED_PROXIES = ["nginx.internal"]
+    [error] = check_trusted_proxies()
+    assert "nginx.internal" in error.msg and error.id == "sro_program.E101"
