@@ -10,6 +10,9 @@ class SroProgramConfig(AppConfig):
         from django.core import checks
 
         from . import client_ip, signin_throttle
+        from .dates import guard_model_dates
+
+        guard_model_dates()
 
         checks.register(client_ip.check_trusted_proxies, checks.Tags.security)
 

@@ -212,3 +212,60 @@ def test_admin_date_drilldowns_with_extreme_values_never_give_a_500(world):
                     failures.append((url, params))
     assert swept > 20
     assert not failures, failures
+
+
+class FormValues(HTMLParser):
+    """The named inputs, selects and textareas of a page's main form, with their values (the
+    first option of each select)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.date_fields: set[str] = set()
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "checkbox"):
+            self.values.setdefault(name, attrs.get("value") or "")
+            if "vDateField" in (attrs.get("class") or "") or attrs.get("type") == "date":
+                self.date_fields.add(name)
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and attrs.get("value"):
+            self.values.setdefault(self._select, attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def test_admin_forms_refuse_extreme_dates_without_a_500(world):
+    """Every admin add form, filled with its first choices and each extreme date in every date
+    field: a page with a form error, or a redirect, never a 500."""
+    from django.contrib import admin
+
+    client, _urls, _ = world
+    client.raise_request_exception = False
+    failures, swept = [], 0
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        form = FormValues()
+        form.feed(page.content.decode())
+        if not form.date_fields:
+            continue
+        for value in ("9999-12-31", "0001-01-01", "10000-01-01"):
+            data = {**form.values, **{name: value for name in form.date_fields}}
+            data.update({k: "1" for k in data if k.endswith("hours") and not data[k]})
+            swept += 1
+            response = client.post(url, data)
+            if response.status_code >= 500:
+                failures.append((url, value))
+            elif response.status_code == 200 and value == "9999-12-31":
+                assert "between 1900-01-01 and 2999-12-31" in response.content.decode(), url
+    assert swept >= 15
+    assert not failures, failures
