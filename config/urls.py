@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sro_program.forms import AdminLoginForm
+
 from .views import protected_media
 
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = "SRO Program administration"
 admin.site.site_title = "SRO Program"
 admin.site.index_title = "Agencies, officers, MOUs, assignments and training"

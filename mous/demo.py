@@ -6,7 +6,10 @@ incomplete draft amendment of it. Both go through the services, as an administra
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
+
 from .models import MOU
+from .pdf import simple_pdf
 from .services import (
     mou_create,
     mou_create_amendment,
@@ -71,19 +74,38 @@ ELEMENTS = {
 }
 
 
+def signed_document(agency) -> bytes:
+    """The demo's signed MOU: a one-page PDF naming the parties, the term and the sections."""
+    lines = [
+        f"{TITLE} (demo copy)",
+        "",
+        f"Between the school district and {agency.name}.",
+        "In force 2024-07-01 to 2027-06-30; approved by the Board on 2024-06-18, Item 9.2.",
+        "",
+        *(f"{values['section_ref']}  {code.replace('_', ' ').capitalize()}"
+          for code, values in ELEMENTS.items()),
+        "",
+        "Signed: Superintendent of Schools            Signed: Chief of Police",
+    ]
+    return simple_pdf(lines)
+
+
 def seed(ctx) -> None:
     admin_user = ctx.users["district.admin"]
     existing = MOU.objects.filter(agency=ctx.agency, version=1).first()
     if existing is not None:  # seed_demo run twice: keep what is there
         ctx.extra["mou"] = existing
         return
+    draft = MOU(
+        agency=ctx.agency, title=TITLE, effective_date=dt.date(2024, 7, 1),
+        expiry_date=dt.date(2027, 6, 30),
+        # A mid-term review ahead of renegotiation, so the dashboard has something to show.
+        next_review_date=dt.date(2027, 1, 21),
+    )
+    # The signed agreement, uploaded as a PDF (generated here; stored under a random name).
+    draft.document.save("signed-mou.pdf", ContentFile(signed_document(ctx.agency)), save=False)
     mou = mou_create(
-        mou=MOU(
-            agency=ctx.agency, title=TITLE, effective_date=dt.date(2024, 7, 1),
-            expiry_date=dt.date(2027, 6, 30),
-            # A mid-term review ahead of renegotiation, so the dashboard has something to show.
-            next_review_date=dt.date(2027, 1, 21),
-        ),
+        mou=draft,
         acting_user=admin_user,
         reason="Negotiated with the agency, spring 2024",
     )

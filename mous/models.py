@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from authz.core import DISTRICT_WIDE, RestrictedQuerySet
 from core.text_guard import no_immigration_status
 
-from .validators import validate_pdf
+from .validators import mou_document_path, validate_pdf
 
 ORI_FORMAT = r"^[A-Z]{2}[A-Z0-9]{7}$"
 validate_ori = RegexValidator(
@@ -129,7 +129,8 @@ class MOU(models.Model):
         null=True, blank=True, help_text="Defaults to one year after the effective date."
     )
     document = models.FileField(
-        "signed document (PDF)", upload_to="mous/%Y/", blank=True, validators=[validate_pdf]
+        "signed document (PDF)", upload_to=mou_document_path, blank=True,
+        validators=[validate_pdf],
     )
     board_date = models.DateField("Board meeting date", null=True, blank=True)
     board_item = models.CharField(

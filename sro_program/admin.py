@@ -294,3 +294,4 @@ class PresentationRequestAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+from . import admin_accounts  # noqa: E402,F401  (accounts, restricted for district administrators)

@@ -2,6 +2,7 @@ import json
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +10,20 @@ from django.utils import timezone
 from .models import Assignment, Officer, PresentationRequest, School
 
 
-class LoginForm(AuthenticationForm):
+class UsernamePauseMixin:
+    """Refuses, before any password is checked, a username whose sign-in is paused by the
+    per-username ceiling (sro_program.signin_throttle); the refusal is not counted."""
+
+    def clean(self):
+        from . import signin_throttle
+
+        seconds = signin_throttle.paused_for(self.data.get("username", ""))
+        if seconds:
+            raise forms.ValidationError(signin_throttle.pause_message(seconds), code="paused")
+        return super().clean()
+
+
+class LoginForm(UsernamePauseMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "The username or password is not right. Check both and try again; "
@@ -83,3 +97,7 @@ class PresentationDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class AdminLoginForm(UsernamePauseMixin, AdminAuthenticationForm):
+    """The admin site's sign-in, under the same per-username ceiling."""

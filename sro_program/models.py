@@ -2,17 +2,17 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from authz.core import DISTRICT_WIDE, RestrictedQuerySet, SchoolScope
+from authz.core import DISTRICT_WIDE, NEVER_LISTED, RestrictedQuerySet, SchoolScope
 from core.text_guard import no_immigration_status
 from mous.models import MOU, Agency
 
 from .scoping import SchoolScopedQuerySet
-from .validators import validate_training_evidence
+from .validators import training_evidence_path, validate_training_evidence
 
 cds_validator = RegexValidator(
     r"^\d{14}$", "A CDS code is exactly 14 digits (county, district, school), e.g. 33671570000000."
@@ -271,14 +271,21 @@ def training_current_on(completed_on: date, expires_on: date | None, day: date) 
     return completed_on <= day and (expires_on is None or expires_on > day)
 
 
+HOURS_NOT_NEGATIVE = "Training hours cannot be negative; enter the hours attended (0 or more)."
+
+
 class OfficerTraining(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="trainings")
     topic = models.ForeignKey(TrainingTopic, on_delete=models.PROTECT, related_name="+")
     completed_on = models.DateField()
-    hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=1, default=0,
+        validators=[MinValueValidator(0, message=HOURS_NOT_NEGATIVE)],
+    )
     provider = models.CharField(max_length=200, blank=True, validators=[no_immigration_status])
     evidence = models.FileField(
-        upload_to="training/%Y/", blank=True, validators=[validate_training_evidence]
+        upload_to=training_evidence_path, blank=True,
+        validators=[validate_training_evidence],
     )
     expires_on = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
@@ -290,6 +297,13 @@ class OfficerTraining(models.Model):
     class Meta:
         ordering = ["officer", "topic", "-completed_on"]
         indexes = [models.Index(fields=["officer", "topic", "completed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="officertraining_hours_not_negative",
+                violation_error_message=HOURS_NOT_NEGATIVE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.officer}: {self.topic} ({self.completed_on})"
@@ -389,3 +403,22 @@ class PresentationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.request}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one username from every address (see sro_program.signin_throttle).
+    Holds no password and no address; a successful sign-in deletes the row."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    pauses = models.PositiveIntegerField(default=0)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    authz_scope = NEVER_LISTED
+
+    class Meta:
+        verbose_name = "sign-in pause"
+
+    def __str__(self) -> str:
+        return self.username

@@ -63,6 +63,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.view_publishedreport", "reports.build_report",
         *crud("reports", "enrollmentcount"),
         "audit.view_auditevent",
+        # Accounts (sro_program.admin_accounts): create, edit, deactivate and unlock users,
+        # give program roles and schools; never superuser powers, never delete.
+        "auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group",
+        "sro_program.delete_schoolmembership",
     ],
     SUPERINTENDENT: [
         *_views(_MOUS), *_views(_PROGRAM), VIEW_ALL_SCHOOLS, *DESIGNEE_DECISIONS,

@@ -3,8 +3,6 @@ Outsiders (another school's request) get 404; a role that may see but not act ge
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,7 @@ from django.utils import timezone
 
 from . import selectors, services
 from .authz import get_for_action, require_perm
+from .dates import parse_query_date
 from .forms import PresentationDecisionForm, PresentationRequestForm
 from .models import PresentationRequest
 
@@ -159,10 +158,11 @@ def compliance(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "sro_program.view_assignment")
     on = timezone.localdate()
     if request.GET.get("on"):
-        try:
-            on = dt.date.fromisoformat(request.GET["on"])
-        except ValueError:
-            messages.error(request, "The date was not understood (use YYYY-MM-DD); showing today.")
+        day, problem = parse_query_date(request.GET["on"])
+        if day is None:
+            messages.error(request, f"{problem}; showing today.")
+        else:
+            on = day
     return render(
         request,
         "sro_program/compliance.html",

@@ -44,6 +44,8 @@ ALL_SIGNED_IN = expect(OK)
 EXPECTATIONS = {
     "login": expect(REDIRECT, anonymous=OK),
     "logout": expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    "password_change": ALL_SIGNED_IN,
+    "password_change_done": ALL_SIGNED_IN,
     "dashboard": ALL_SIGNED_IN,
     # The custodian's student look-up (without an ID: back to the dashboard with a message).
     "student_lookup": expect(FORBIDDEN, district_admin=REDIRECT, superintendent=REDIRECT,

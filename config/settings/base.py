@@ -25,6 +25,10 @@ env = environ.Env(
     FUTURE_TOLERANCE_MINUTES=(int, 5),
     SESSION_IDLE_SECONDS=(int, 30 * 60),
     AXES_FAILURE_LIMIT=(int, 5),
+    TRUSTED_PROXIES=(list, []),
+    SIGNIN_USERNAME_CEILING=(int, 10),
+    SIGNIN_PAUSE_SECONDS=(int, 30),
+    SIGNIN_PAUSE_MAX_SECONDS=(int, 300),
     MEDIA_ROOT=(str, str(BASE_DIR / "var" / "media")),
     UPLOAD_MAX_BYTES=(int, 10 * 1024 * 1024),
 )
@@ -70,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sro_program.middleware.IdleSessionTimeoutMiddleware",
+    "sro_program.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sro_program.middleware.AdminDateRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -114,7 +120,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 2.1.1: at least 12 characters.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -153,6 +161,9 @@ if env.bool("USE_S3", default=False):
         },
     }
 
+# History is read-only: a revert would bypass the services and their checks (and the scope).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -173,6 +184,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts during a lockout do not extend it: it ends AXES_COOLOFF_TIME after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address: X-Forwarded-For is believed only from TRUSTED_PROXIES (addresses or
+# networks of the reverse proxies in front of the app); otherwise REMOTE_ADDR.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "sro_program.client_ip.client_ip"
+# Per-username ceiling over all addresses (sro_program/signin_throttle.py): after this many
+# failures a short pause, doubling each time up to the maximum, never renewed while it lasts.
+SIGNIN_USERNAME_CEILING = env("SIGNIN_USERNAME_CEILING")
+SIGNIN_PAUSE_SECONDS = env("SIGNIN_PAUSE_SECONDS")
+SIGNIN_PAUSE_MAX_SECONDS = env("SIGNIN_PAUSE_MAX_SECONDS")
 
 # django-csp 4: nonces for our own scripts; Bootstrap's icons in CSS use data: images.
 CONTENT_SECURITY_POLICY = {

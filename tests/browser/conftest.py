@@ -85,3 +85,12 @@ def _pages_satisfy_the_csp(request):
     )
     yield
     assert violations == [], f"CSP violations: {violations}"
+
+
+@pytest.fixture(autouse=True)
+def _media_through_the_app(monkeypatch):
+    """Django's live server serves MEDIA_ROOT itself, raw, before any view; production has no
+    such handler. Send /media/ to the app's protected view, as gunicorn would."""
+    from django.test.testcases import _MediaFilesHandler
+
+    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)

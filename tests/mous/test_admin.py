@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from mous import services
 from mous.models import MOU, MOUTransition
+from mous.pdf import simple_pdf
 from tests.factories import MOUFactory, UserFactory
 from tests.mous.conftest import BOARD_DATE, make_draft
 
@@ -168,7 +169,7 @@ def test_signed_document_must_be_a_pdf(admin_client_, draft):
     response = admin_client_.post(change_url(draft), data)
     assert response.status_code == 200
     assert "The file is not a PDF" in response.content.decode()
-    data["document"] = SimpleUploadedFile("mou.pdf", b"%PDF-1.7\n...", "application/pdf")
+    data["document"] = SimpleUploadedFile("mou.pdf", simple_pdf(["Signed"]), "application/pdf")
     assert admin_client_.post(change_url(draft), data).status_code == 302
     draft.refresh_from_db()
     assert draft.document.name.endswith(".pdf")

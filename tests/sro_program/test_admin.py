@@ -160,11 +160,13 @@ def test_training_evidence_must_be_pdf_png_or_jpeg(officer):
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from mous.pdf import simple_pdf
     from sro_program.validators import validate_training_evidence
+    from tests.test_uploads import GOOD_JPEG, GOOD_PNG
 
-    validate_training_evidence(SimpleUploadedFile("c.pdf", b"%PDF-1.7 ..."))
-    validate_training_evidence(SimpleUploadedFile("c.png", b"\x89PNG\r\n\x1a\n...."))
-    validate_training_evidence(SimpleUploadedFile("c.jpg", b"\xff\xd8\xff\xe0...."))
+    validate_training_evidence(SimpleUploadedFile("c.pdf", simple_pdf(["Certificate"])))
+    validate_training_evidence(SimpleUploadedFile("c.png", GOOD_PNG))
+    validate_training_evidence(SimpleUploadedFile("c.jpg", GOOD_JPEG))
     with pytest.raises(ValidationError, match="not a PDF, PNG or JPEG"):
         validate_training_evidence(SimpleUploadedFile("c.pdf", b"MZ\x90\x00 not a pdf"))
 
