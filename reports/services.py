@@ -65,7 +65,7 @@ def report_withdraw(*, snapshot: PublishedReport, reason: str, acting_user) -> P
     downloadable, marked withdrawn; nothing else of it changes."""
     from django.utils import timezone
 
-    require(acting_user, snapshot, "withdraw")
+    require(acting_user, snapshot, "reports.withdraw_report")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for withdrawing the report; board "

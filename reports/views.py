@@ -181,7 +181,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    snapshot = get_for_action(request.user, PublishedReport, "withdraw", pk=pk)
+    snapshot = get_for_action(request.user, PublishedReport, "reports.withdraw_report", pk=pk)
     try:
         report_withdraw(snapshot=snapshot, reason=request.POST.get("reason", ""),
                         acting_user=request.user)

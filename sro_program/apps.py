@@ -6,11 +6,16 @@ class SroProgramConfig(AppConfig):
     verbose_name = "SRO program"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.core import checks
+        from django.db.models.signals import post_migrate
+
         from .scoping import configure_core
 
         configure_core()
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.core import checks
+        # After every `migrate`, the roles hold exactly the matrix of sro_program/roles.py,
+        # whatever order the apps' migrations ran in (as Django creates permissions).
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sync_roles")
 
         from . import client_ip, signin_throttle
         from .dates import guard_model_dates
@@ -21,3 +26,9 @@ class SroProgramConfig(AppConfig):
 
         user_login_failed.connect(signin_throttle.on_login_failed, dispatch_uid="signin_ceiling")
         user_logged_in.connect(signin_throttle.on_logged_in, dispatch_uid="signin_ceiling_clear")
+
+
+def _sync_roles(sender, using="default", **kwargs) -> None:
+    from . import roles
+
+    roles.sync_roles()

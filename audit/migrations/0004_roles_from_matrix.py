@@ -7,7 +7,7 @@ from sro_program import roles
 
 
 def forwards(apps, schema_editor):
-    roles.sync_roles(apps)
+    roles.sync_roles(apps, strict=False)
 
 
 class Migration(migrations.Migration):

@@ -23,6 +23,8 @@ EXEMPT = {
     ("reports.EnrollmentCount", "dimension"): "code from the dimension list",
     ("reports.EnrollmentCount", "group"): "code from the dimension's groups",
     ("reports.PublishedReport", "sha256"): "digest written by the system",
+    ("reports.PublishedReport", "content_key"): "digest written by the system",
+    ("sro_program.SignInThrottle", "username"): "a sign-in name as typed, kept only to pause it",
     # Names of people, schools and agencies (proper names, not descriptions).
     ("mous.Agency", "name"): "name of an agency",
     ("sro_program.School", "name"): "name of a school",
@@ -37,6 +39,7 @@ EXEMPT = {
     ("interactions.DisclosureLogEntry", "recorded_by_username"): "account name, by the system",
     ("reports.PublishedReport", "published_by_username"): "account name, by the system",
     ("reports.PublishedReport", "published_by_name"): "account name, by the system",
+    ("reports.PublishedReport", "withdrawn_by_name"): "account name, by the system",
     ("audit.AuditEvent", "username"): "account name, written by the system",
     ("audit.AuditEvent", "app_label"): "written by the system",
     ("audit.AuditEvent", "model"): "written by the system",
