@@ -25,13 +25,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import os
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.sparse import csc_matrix
 
 #: A solver call that takes longer than this many seconds is a failure (nothing is published).
 SOLVER_TIME_LIMIT = 60.0
@@ -379,9 +381,11 @@ def _width(lo: float, hi: float) -> float:
 
 
 class _Audit:
-    def __init__(self, relations, known: dict[str, int], deadline: float):
+    def __init__(self, relations, known: dict[str, int], deadline: float,
+                 truth: dict[str, int | None] | None = None):
         self.relations = relations
         self.known = known
+        self.truth = truth or {}
         self.deadline = deadline
         self.lp_count = 0
         self.by_key: dict[str, list[int]] = defaultdict(list)
@@ -409,7 +413,11 @@ class _Audit:
             comps.setdefault(find(k_), set()).add(k_)
         return list(comps.values())  # in order of their first key: deterministic
 
-    def intervals(self, comp: set[str], targets: list[str]) -> dict[str, tuple[float, float]]:
+    def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
+                  ) -> dict[str, tuple[float, float]]:
+        """For each target, a range of values it can take. With `certify_k`, targets whose
+        true value is known may be certified by one shared LP: the range is then a proven
+        sub-range at least certify_k wide; otherwise the exact LP interval (min and max)."""
         variables = sorted(comp)
         col = {k_: i for i, k_ in enumerate(variables)}
         rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
@@ -432,44 +440,99 @@ class _Audit:
                         const += c * self.known[kk]
                 rhs.append(-const)
         n = len(variables)
+        eq_rows, le_rows = rows["eq"], rows["le"]
+        n_eq = len(eq_rows[3])
+        data = eq_rows[0] + le_rows[0]
+        ri = eq_rows[1] + [r + n_eq for r in le_rows[1]]
+        ci = eq_rows[2] + le_rows[2]
+        rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
+        n_rows = len(rhs)
+        matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)), shape=(n_rows, n))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, n_rows
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, highspy.kHighsInf)
+        lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_rows - n_eq, -highspy.kHighsInf)])
+        lp.row_upper_ = rhs
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        solver = _new_solver()
+        solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
+        solver.passModel(lp)
+        status = highspy.HighsModelStatus
+        last = [None]
 
-        def matrix(sense):
-            data, ri, ci, rhs = rows[sense]
-            if not rhs:
-                return None, None
-            return csr_matrix((data, (ri, ci)), shape=(len(rhs), n)), np.array(rhs, float)
+        def extreme(target, maximize):
+            """The greatest (or least) value of target: math.inf when unbounded."""
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise AuditError("The disclosure audit ran out of time; nothing was "
+                                 "published. Publish a smaller report or try again.")
+            if last[0] is not None:
+                solver.changeColCost(last[0], 0.0)
+            solver.changeColCost(col[target], 1.0)
+            last[0] = col[target]
+            solver.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
+                                        else highspy.ObjSense.kMinimize)
+            solver.setOptionValue("time_limit", float(remaining))
+            self.lp_count += 1
+            solver.run()
+            result = solver.getModelStatus()
+            if result == status.kOptimal:
+                return solver.getInfo().objective_function_value
+            if result in (status.kUnbounded, status.kUnboundedOrInfeasible) and maximize:
+                return math.inf
+            if result in (status.kInfeasible, status.kUnboundedOrInfeasible):
+                raise AuditError(
+                    "The disclosure audit found the published figures inconsistent "
+                    f"(infeasible around {target}); nothing was published. If data "
+                    "changed since an earlier publication of this school year, the two "
+                    "cannot be audited together.")
+            if result == status.kTimeLimit:
+                raise AuditError("The disclosure audit ran out of time; nothing was "
+                                 "published. Publish a smaller report or try again.")
+            raise AuditError("The disclosure audit's solver failed "
+                             f"({solver.modelStatusToString(result)}); nothing was published.")
 
-        a_eq, b_eq = matrix("eq")
-        a_ub, b_ub = matrix("le")
         out = {}
         for target in targets:
-            bounds = []
-            for sign in (1, -1):
-                remaining = self.deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AuditError("The disclosure audit ran out of time; nothing was "
-                                     "published. Publish a smaller report or try again.")
-                c = np.zeros(n)
-                c[col[target]] = sign
-                self.lp_count += 1
-                res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                              bounds=(0, None), method="highs",
-                              options={"time_limit": remaining})
-                if res.status == 3:  # unbounded
-                    bounds.append(math.inf)
-                elif res.status == 0:
-                    bounds.append(res.fun * sign)
-                elif res.status == 2:
-                    raise AuditError(
-                        "The disclosure audit found the published figures inconsistent "
-                        f"(infeasible around {target}); nothing was published. If data "
-                        "changed since an earlier publication of this school year, the two "
-                        "cannot be audited together.")
-                else:
-                    raise AuditError(f"The disclosure audit's solver failed ({res.message}); "
-                                     "nothing was published.")
-            out[target] = (bounds[0], bounds[1])
+            hi = extreme(target, maximize=True)
+            truth = self.truth.get(target) if certify_k else None
+            if truth is not None and _width(truth, hi) >= certify_k:
+                out[target] = (float(truth), hi)  # the true value is feasible too
+                continue
+            out[target] = (extreme(target, maximize=False), hi)
         return out
+
+
+_banner_shown = False
+
+
+def _new_solver():
+    """A silent HiGHS instance. HiGHS prints a banner on standard output once per process, on
+    the first instance: that one is made with the output sent to /dev/null, so a command's
+    output (`publish_report` prints its id on its first line) stays clean."""
+    global _banner_shown
+    if not _banner_shown:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            solver = highspy.Highs()
+            solver.setOptionValue("output_flag", False)
+        finally:
+            os.dup2(saved, 1)
+            os.close(devnull)
+            os.close(saved)
+        _banner_shown = True
+        return solver
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    return solver
 
 
 def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: set[str],
@@ -493,7 +556,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             siblings[k_] |= sib
     withheld = set(withheld)
     known = {k_: v for k_, v in values.items() if k_ not in withheld}
-    audit = _Audit(relations, known, start + time_limit)
+    audit = _Audit(relations, known, start + time_limit, truth=values)
     intervals: dict[str, tuple[float, float]] = {}
     reasons: dict[str, str] = {}
     ok: set[str] = set()
@@ -506,7 +569,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                 failing += [(t, comp, _width(*intervals[t])) for t in targets
                             if t in intervals and _width(*intervals[t]) < k]
                 continue
-            for t, iv in audit.intervals(comp, targets).items():
+            for t, iv in audit.intervals(comp, targets, certify_k=k).items():
                 intervals[t] = iv
                 if _width(*iv) >= k:
                     ok.add(t)
@@ -515,11 +578,12 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         if not failing:
             break
         dirty = set()
-        done_comps: list[set[str]] = []
         for target, comp, width in failing:
-            if any(comp is c for c in done_comps):
+            # One pick per failing count per round, unless a count withheld this round is
+            # already in one of its relations (it may be enough: the next audit tells).
+            near = {kk for r in audit.by_key[target] for kk, _ in audit.relations[r][0]}
+            if not near.isdisjoint(dirty):
                 continue
-            done_comps.append(comp)
             pick = _pick(audit, target, comp, candidates, withheld, values, cost, k - width,
                          siblings, k)
             if pick is None:
@@ -567,7 +631,7 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
         try:
             trial = withheld | added
             sub = next(c for c in audit.components(trial) if target in c)
-            width = _width(*audit.intervals(sub, [target])[target])
+            width = _width(*audit.intervals(sub, [target], certify_k=k)[target])
         finally:
             audit.known.update(saved)
         if width >= k:
