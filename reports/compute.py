@@ -411,14 +411,8 @@ def suppress_report_audited(report: dict, k: int | None = None, *,
     withheld, model, record = disclosure.protect_report(report, k, earlier=list(earlier))
     out = disclosure.apply(report, model, withheld, k)
     record["audited_with"] = sorted(earlier_ids)
-    out["disclosure"] = {
-        "method": record["method"],
-        "protection": k,
-        "counts_withheld": record["counts_withheld"],
-        "narrowest_interval": record["narrowest_interval"],
-        "audited_with": record["audited_with"],
-        "statement": disclosure.guarantee_sentence(record),
-    }
+    out["parameters"]["disclosure_statement"] = disclosure.guarantee_sentence(record)
+    out["parameters"]["audited_with"] = record["audited_with"]
     return out, record
 
 

@@ -710,13 +710,15 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
 
 
 def guarantee_sentence(record: dict | None) -> str:
-    """The guarantee in one plain sentence, for the published page and the PDF."""
+    """The guarantee in one plain sentence, for the published page and the PDF method note."""
     if not record:
         return ""
     k = record.get("protection")
-    return (f"No count from 1 to {k} can be worked out from this report, alone or together "
-            "with the reports already published for the same school year: an audit found "
-            f"every withheld count could lie anywhere in a range at least {k} wide.")
+    together = (" alone or together with the reports already published for the same school "
+                "year" if record.get("audited_with") else "")
+    return (f"No count from 1 to {k} can be worked out from this report{together}: an audit "
+            f"of every figure and every sum it shows found each withheld count of 1 to {k} "
+            f"could lie anywhere in a range at least {k} wide.")
 
 
 def apply(report: dict, model: Model, withheld: set[str], k: int) -> dict:

@@ -44,6 +44,21 @@ class PublishedReport(models.Model):
         help_text="The publisher's full name at the time of publishing (empty: no full name).",
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    # The disclosure audit (docs/methods.md): empty on snapshots published before it existed.
+    counts_withheld = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Counts the published report withholds.")
+    narrowest_interval = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Narrowest range proven for a withheld count of 1..k (empty: none withheld "
+                  "or unbounded).")
+    audited_with = models.JSONField(
+        default=list, blank=True,
+        help_text="Ids of the earlier snapshots of the school year audited together with it.")
+    solver_seconds = models.FloatField(null=True, blank=True)
+    audit = models.JSONField(
+        null=True, blank=True,
+        help_text="The audit record: protected counts, relations that do not add up, "
+                  "information loss (never published).")
 
     class Meta:
         ordering = ["-published_at"]

@@ -766,12 +766,35 @@ def board_report(
     """The board report dict (schema sro-board-report/1): suppressed unless `unsuppressed`,
     which needs the permission reports.view_unsuppressed."""
     from django.core.exceptions import PermissionDenied
-    from django.utils import timezone
 
-    from .compute import compliance_section, compute_report, suppress_report
+    from .compute import suppress_report
 
     if unsuppressed and not user.has_perm("reports.view_unsuppressed"):
         raise PermissionDenied("Unsuppressed figures need the permission to see them.")
+    report = report_for_publishing(
+        user=user, school_year=school_year, date_from=date_from, date_to=date_to,
+        schools=schools, min_cell=min_cell, generated_at=generated_at,
+    )
+    return report if unsuppressed else suppress_report(report, report["parameters"]["min_cell"])
+
+
+def report_for_publishing(
+    *,
+    user,
+    school_year: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    schools: list[str] | None = None,
+    min_cell: int | None = None,
+    generated_at: dt.datetime | None = None,
+) -> dict:
+    """The unsuppressed report (within the user's scope) that publishing suppresses and
+    audits together with the earlier snapshots (reports.services.report_publish). Never shown
+    as it is: callers that show figures use `board_report`."""
+    from django.utils import timezone
+
+    from .compute import compliance_section, compute_report
+
     school_year, date_from, date_to = resolve_period(
         school_year=school_year, date_from=date_from, date_to=date_to
     )
@@ -787,4 +810,4 @@ def board_report(
         generated_at=generated_at or timezone.localtime(),
         compliance=compliance_section(facts),
     )
-    return report if unsuppressed else suppress_report(report, k)
+    return report

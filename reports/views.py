@@ -9,6 +9,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from . import exports
 from .display import report_context
 from .forms import ReportForm
 from .models import PublishedReport
-from .selectors import board_report, crdc_counts
+from .selectors import board_report, crdc_counts, report_for_publishing
 from .services import report_publish, report_title
 
 
@@ -102,10 +103,13 @@ def publish(request: HttpRequest) -> HttpResponse:
             str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:index")
     kwargs = form.report_kwargs()
-    kwargs["unsuppressed"] = False  # published output is always suppressed
-    report = board_report(user=request.user, **kwargs)
-    snapshot = report_publish(report=report, acting_user=request.user,
-                              title=report_title(report))
+    kwargs.pop("unsuppressed", None)  # published output is always suppressed (and audited)
+    raw = report_for_publishing(user=request.user, **kwargs)
+    try:
+        snapshot = report_publish(raw=raw, acting_user=request.user, title=report_title(raw))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:index")
     messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
     return redirect("reports:published", pk=snapshot.pk)
 
