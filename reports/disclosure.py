@@ -71,6 +71,7 @@ class Model:
     cost: dict[str, float] = field(default_factory=dict)
     siblings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     expensive: dict[str, str] = field(default_factory=dict)  # key -> "total" | "reference"
+    known_inexact: set[str] | None = None  # given when rebuilding a published snapshot
 
     # -- building ---------------------------------------------------------------------------
     def cell(self, key: str, value, ref: tuple | None = None, *, cost_factor: float = 1.0,
@@ -93,7 +94,10 @@ class Model:
         if all(v is not None for v in vals):
             total = sum(c * v for (_, c), v in zip(terms, vals, strict=True))
             if total > 0 or (sense == "eq" and total != 0):
+                self.inexact.add(_signature(terms, sense))  # remembered with the snapshot
                 return
+        elif self.known_inexact and _signature(terms, sense) in self.known_inexact:
+            return
         self.relations.append((tuple(terms), sense))
 
     def le(self, a: str, b: str) -> None:
@@ -127,6 +131,10 @@ class Model:
                 self.le(p, whole)
 
 
+def _signature(terms, sense: str) -> str:
+    return "R:" + sense + ":" + ";".join(f"{c}*{k_}" for k_, c in terms)
+
+
 def _scope(schools, date_from: str, date_to: str) -> str:
     return ",".join(sorted(schools)) + "@" + date_from + ".." + date_to
 
@@ -149,7 +157,7 @@ def build_model(report: dict, k: int, *, inexact: set[str] | None = None,
     """The model of one report. `report` is the unsuppressed report (values known) for a new
     publication, or a published snapshot's content (withheld values null) with the `inexact`
     relation names stored with it."""
-    m = Model(k=k)
+    m = Model(k=k, known_inexact=inexact)
     p = report["parameters"]
     schools = list(p["schools"])
     df, dt_ = p["date_from"], p["date_to"]
@@ -413,6 +421,19 @@ class _Audit:
             comps.setdefault(find(k_), set()).add(k_)
         return list(comps.values())  # in order of their first key: deterministic
 
+    def component_of(self, start: str, unknown: set[str]) -> set[str]:
+        """The component of `start` among the unknown counts (linked through relations)."""
+        seen = {start}
+        stack = [start]
+        while stack:
+            k_ = stack.pop()
+            for r in self.by_key[k_]:
+                for kk, _ in self.relations[r][0]:
+                    if kk in unknown and kk not in seen:
+                        seen.add(kk)
+                        stack.append(kk)
+        return seen
+
     def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
                   ) -> dict[str, tuple[float, float]]:
         """For each target, a range of values it can take. With `certify_k`, targets whose
@@ -599,8 +620,12 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count)
 
 
+#: Components larger than this take the cheapest candidate without trying it first.
+_TRIAL_LIMIT = 120
+
+
 def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
-          siblings=None, k: int = 0, trials: int = 8):
+          siblings=None, k: int = 0, trials: int = 5):
     """The next count to withhold for `target`: the cheapest shown count related to it (first
     in its own relations, then in those of its component) that makes its interval at least k
     wide when tried; failing that, the tried one that widens it most."""
@@ -624,13 +649,14 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
         ordered += sorted(options, key=score)
     if not ordered:
         return None
+    if len(comp) > _TRIAL_LIMIT:
+        return ordered[0]  # trials in a large component cost more than they save
     best, best_width = None, -1.0
     for option in ordered[:trials]:
         added = ({option} | siblings.get(option, set())) - withheld
         saved = {a: audit.known.pop(a) for a in added if a in audit.known}
         try:
-            trial = withheld | added
-            sub = next(c for c in audit.components(trial) if target in c)
+            sub = audit.component_of(target, withheld | added)
             width = _width(*audit.intervals(sub, [target], certify_k=k)[target])
         finally:
             audit.known.update(saved)
@@ -652,7 +678,7 @@ def published_keys(model: Model) -> set[str]:
 
 
 def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (),
-                   time_limit: float = SOLVER_TIME_LIMIT) -> tuple[set[str], Model, dict]:
+                   time_limit: float | None = None) -> tuple[set[str], Model, dict]:
     """Decide what the published copy of `report` (unsuppressed) withholds, audited jointly
     with `earlier` publications: (content, audit record) pairs of snapshots of the same school
     year. Returns (withheld keys, model, audit record)."""
@@ -673,7 +699,8 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
     candidates = {k_ for k_ in model.value if k_ not in model.implicit
                   and model.refs.get(k_) and k_ not in shown_elsewhere}
     result = protect(models, k=k, candidates=candidates, protect_keys=protect_keys,
-                     withheld=withheld, time_limit=time_limit)
+                     withheld=withheld,
+                     time_limit=SOLVER_TIME_LIMIT if time_limit is None else time_limit)
     new_withheld = {k_ for k_ in result.withheld if k_ in model.value
                     and k_ not in model.implicit and model.refs.get(k_)}
     own_protect = {k_ for k_ in protect_keys if k_ in model.value}
