@@ -616,6 +616,24 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     known.pop(add, None)
                     dirty.add(add)
                     reasons[add] = target
+    # A complement that the other figures pin to one value protects nothing and only looks
+    # withheld: show it again (the feasible set does not change, so neither do the ranges).
+    for added in sorted(reasons):
+        group = sorted(({added} | siblings.get(added, set())) & withheld)
+        if any(g in protect_keys or g not in candidates for g in group):
+            continue
+        exact = True
+        for g in group:
+            comp = audit.component_of(g, withheld)
+            lo, hi = audit.intervals(comp, [g])[g]
+            if math.isinf(hi) or hi - lo > 1e-6:
+                exact = False
+                break
+        if exact:
+            for g in group:
+                withheld.discard(g)
+                audit.known[g] = values[g]
+                reasons.pop(g, None)
     return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count)
 
