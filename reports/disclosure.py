@@ -625,6 +625,9 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         exact = True
         for g in group:
             comp = audit.component_of(g, withheld)
+            if len(comp) > _TRIAL_LIMIT:  # not worth its cost in a large component
+                exact = False
+                break
             lo, hi = audit.intervals(comp, [g])[g]
             if math.isinf(hi) or hi - lo > 1e-6:
                 exact = False
@@ -665,6 +668,20 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
                     if kk in candidates and kk not in withheld and kk not in ordered:
                         options.add(kk)
         ordered += sorted(options, key=score)
+    if not ordered:
+        # Two steps away: counts in relations of the shown counts that pin the component
+        # (for example a half-year total when the year's months pin a withheld month).
+        options = set()
+        for k_ in sorted(comp):
+            for r in audit.by_key[k_]:
+                for kk, _ in audit.relations[r][0]:
+                    if kk in withheld:
+                        continue
+                    for r2 in audit.by_key[kk]:
+                        for k3, _ in audit.relations[r2][0]:
+                            if k3 in candidates and k3 not in withheld:
+                                options.add(k3)
+        ordered = sorted(options, key=score)
     if not ordered:
         return None
     if len(comp) > _TRIAL_LIMIT:
