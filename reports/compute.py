@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 from sro_program.models import GRADE_ORDER
 
-from . import stats
+from . import disclosure, stats
 from .stats import SuppressionResult, is_small
 
 SCHEMA = "sro-board-report/1"
@@ -309,10 +309,21 @@ def published_table(
     k: int = stats.DEFAULT_K,
     small_rows: Iterable[int] = (),
 ) -> dict:
-    """A table as published: withheld counts (primary and complementary) replaced by None."""
-    result = stats.suppress_table(
+    """A table as published: withheld counts replaced by None. Counts from 1 to k are
+    withheld, then more until the LP audit of `reports.disclosure` finds every withheld count
+    of 1..k free over a range at least k wide (docs/methods.md, worked example E)."""
+    n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
+    withheld, _ = disclosure.protect_table(
         cells, row_totals=row_totals, col_totals=col_totals, grand_total=grand_total, k=k,
-        enrollment_small_rows=frozenset(small_rows),
+        small_rows=small_rows,
+    )
+    result = SuppressionResult(
+        cells=tuple(tuple((i, j) in withheld for j in range(n_cols)) for i in range(n_rows)),
+        row_totals=None if row_totals is None
+        else tuple((i, n_cols) in withheld for i in range(n_rows)),
+        col_totals=None if col_totals is None
+        else tuple((n_rows, j) in withheld for j in range(n_cols)),
+        grand_total=None if grand_total is None else (n_rows, n_cols) in withheld,
     )
 
     def mask(values, flags):
@@ -361,132 +372,19 @@ def _line_fixpoint(
 
 
 def suppression_masks(report: dict, k: int) -> dict:
-    """Which entries of each section a published report withholds (by index).
-
-    Tables (docs/methods.md, suppression): for each dimension and measure, the groups with the
-    measure's total (students and instances linked); for each measure, the school x race
-    group table with both totals (students) linked to the schools' instances line; for each
-    measure, the months with the total (instances). Totals are withheld when small, or when a
-    table needs them. Runs until no table adds anything.
-    """
-    totals = {t["measure"]: t for t in report["totals"]}
-    total_hidden = {m: is_small(t["instances"], k) or is_small(t["students"], k)
-                    for m, t in totals.items()}
-    groups_by_line: dict[tuple[str, str], list[int]] = {}
-    for i, e in enumerate(report["groups"]):
-        groups_by_line.setdefault((e["dimension"], e["measure"]), []).append(i)
-    group_hidden: set[int] = set()
-    schools_by_measure: dict[str, list[int]] = {}
-    for i, e in enumerate(report["schools"]):
-        schools_by_measure.setdefault(e["measure"], []).append(i)
-    school_hidden: set[int] = set()
-    sg_index = {(e["school"], e["group"], e["measure"]): i
-                for i, e in enumerate(report["school_groups"])}
-    sg_hidden: set[int] = set()
-
-    while True:
-        before = (dict(total_hidden), len(group_hidden), len(school_hidden), len(sg_hidden))
-        for (_dimension, measure), idx in groups_by_line.items():
-            entries = [report["groups"][i] for i in idx]
-            small = {j for j, e in enumerate(entries) if is_small(e["enrollment"] or 0, k)}
-            hidden, t_hidden = _line_fixpoint(
-                {"students": [e["students"] for e in entries],
-                 "instances": [e["instances"] for e in entries]},
-                {"students": totals[measure]["students"],
-                 "instances": totals[measure]["instances"]},
-                k=k, small_rows=small,
-                hidden={j for j, i in enumerate(idx) if i in group_hidden},
-                total_hidden=total_hidden[measure],
-            )
-            group_hidden |= {idx[j] for j in hidden}
-            total_hidden[measure] = t_hidden
-        race_hidden = {
-            (report["groups"][i]["group"], report["groups"][i]["measure"])
-            for i in group_hidden if report["groups"][i]["dimension"] == SCHOOL_GROUP_DIMENSION
-        }
-        race_groups = list(dict.fromkeys(
-            e["group"] for e in report["groups"] if e["dimension"] == SCHOOL_GROUP_DIMENSION
-        ))
-        race_totals = {
-            (e["group"], e["measure"]): e["students"]
-            for e in report["groups"] if e["dimension"] == SCHOOL_GROUP_DIMENSION
-        }
-        for measure, idx in schools_by_measure.items():
-            entries = [report["schools"][i] for i in idx]
-            schools = [e["school"] for e in entries]
-            small_rows = {j for j, e in enumerate(entries) if is_small(e["enrollment"] or 0, k)}
-            # The school x race table, students, with both totals.
-            hidden_rows = {j for j, i in enumerate(idx) if i in school_hidden}
-            while True:
-                rows = [[report["school_groups"][sg_index[(s, g, measure)]]["students"]
-                         if (s, g, measure) in sg_index else 0 for g in race_groups]
-                        for s in schools]
-                positions = [[sg_index.get((s, g, measure)) for g in race_groups]
-                             for s in schools]
-                initial = SuppressionResult(
-                    cells=tuple(tuple(p in sg_hidden for p in row) for row in positions),
-                    row_totals=tuple(j in hidden_rows for j in range(len(schools))),
-                    col_totals=tuple((g, measure) in race_hidden for g in race_groups),
-                    grand_total=total_hidden[measure],
-                )
-                result = stats.suppress_table(
-                    rows, row_totals=[e["students"] for e in entries],
-                    col_totals=[race_totals.get((g, measure), 0) for g in race_groups],
-                    grand_total=totals[measure]["students"], k=k,
-                    enrollment_small_rows=frozenset(small_rows), initial=initial,
-                ) if schools and race_groups else None
-                if result is not None:
-                    for r, row in enumerate(result.cells):
-                        for c, flag in enumerate(row):
-                            if flag and positions[r][c] is not None:
-                                sg_hidden.add(positions[r][c])
-                    hidden_rows |= {j for j, f in enumerate(result.row_totals) if f}
-                    for c, flag in enumerate(result.col_totals):
-                        if flag and (race_groups[c], measure) not in race_hidden:
-                            race_hidden.add((race_groups[c], measure))
-                            group_hidden.update(
-                                i for i in groups_by_line.get(
-                                    (SCHOOL_GROUP_DIMENSION, measure), [])
-                                if report["groups"][i]["group"] == race_groups[c]
-                            )
-                    if result.grand_total:
-                        total_hidden[measure] = True
-                # The schools' instances against the measure's total instances.
-                hidden2, t_hidden = _line_fixpoint(
-                    {"instances": [e["instances"] for e in entries],
-                     "students": [e["students"] for e in entries]},
-                    {"instances": totals[measure]["instances"],
-                     "students": totals[measure]["students"]},
-                    k=k, small_rows=small_rows, hidden=hidden_rows,
-                    total_hidden=total_hidden[measure],
-                )
-                total_hidden[measure] = total_hidden[measure] or t_hidden
-                if hidden2 == hidden_rows:
-                    break
-                hidden_rows = hidden2
-            school_hidden |= {idx[j] for j in hidden_rows}
-        after = (dict(total_hidden), len(group_hidden), len(school_hidden), len(sg_hidden))
-        if after == before:
-            break
-
-    month_hidden: set[int] = set()
-    months_by_measure: dict[str, list[int]] = {}
-    for i, e in enumerate(report["months"]):
-        months_by_measure.setdefault(e["measure"], []).append(i)
-    for measure, idx in months_by_measure.items():
-        hidden, _ = _line_fixpoint(
-            {"instances": [report["months"][i]["instances"] for i in idx]},
-            {"instances": totals[measure]["instances"]},
-            k=k, small_rows=set(), hidden=set(), total_hidden=total_hidden[measure],
-        )
-        month_hidden |= {idx[j] for j in hidden}
-    return {
-        "totals": {m for m, h in total_hidden.items() if h},
-        "groups": group_hidden,
-        "schools": school_hidden,
-        "school_groups": sg_hidden,
-        "months": month_hidden,
-    }
+    """Which entries of each section a published report withholds (by index), as decided by
+    the audited suppression of `reports.disclosure` (docs/methods.md)."""
+    withheld, model, _record = disclosure.protect_report(report, k)
+    masks: dict[str, set] = {"totals": set(), "groups": set(), "schools": set(),
+                             "school_groups": set(), "months": set(), "compliance": set()}
+    for key in withheld:
+        for ref in model.refs.get(key, ()):
+            section = ref[1]
+            if section == "totals":
+                masks["totals"].add(report["totals"][ref[2]]["measure"])
+            elif section in masks:
+                masks[section].add(ref[2])
+    return masks
 
 
 def _blank(entry: dict, fields: Iterable[str]) -> None:
@@ -497,61 +395,25 @@ def _blank(entry: dict, fields: Iterable[str]) -> None:
 
 
 def suppress_report(report: dict, k: int | None = None) -> dict:
-    """The published copy of an unsuppressed report: every count from 1 to k withheld (with
-    its complements), and every figure derived from a withheld count set to null."""
+    """The published copy of an unsuppressed report: every count from 1 to k withheld, more
+    counts withheld until an audit shows none of them can be narrowed to a range under k wide
+    (docs/methods.md), and every figure derived from a withheld count set to null."""
+    return suppress_report_audited(report, k)[0]
+
+
+def suppress_report_audited(report: dict, k: int | None = None, *,
+                            earlier: Iterable[tuple[dict, dict]] = (),
+                            earlier_ids: Iterable[int] = ()) -> tuple[dict, dict]:
+    """`suppress_report` audited jointly with `earlier` publications ((content, audit record)
+    pairs of the same school year); returns (published copy, audit record). Raises
+    `disclosure.AuditError` when the guarantee cannot be established."""
     k = report["parameters"]["min_cell"] if k is None else k
-    masks = suppression_masks(report, k)
-    out = copy.deepcopy(report)
-    out["parameters"]["suppressed"] = True
-    out["parameters"]["confidential"] = False
-    out["parameters"]["min_cell"] = k
-    out["confidential"] = False
-    for entry in out["totals"]:
-        if entry["measure"] in masks["totals"]:
-            _blank(entry, ("instances", "students"))
-    for i in masks["groups"]:
-        _blank(out["groups"][i], COUNT_FIELDS + GROUP_DERIVED)
-        out["groups"][i]["rri_reason"] = "suppressed"
-        out["groups"][i]["risk_ratio_method"] = "not_calculated"
-        out["groups"][i]["risk_ratio_reason"] = "suppressed"
-    index = {(e["dimension"], e["group"], e["measure"]): e for e in out["groups"]}
-    for entry in out["groups"]:
-        if entry["suppressed"]:
-            continue
-        reference = REFERENCE_GROUPS.get(entry["dimension"])
-        ref = index.get((entry["dimension"], reference, entry["measure"]))
-        if ref is not None and ref["suppressed"] and entry["rri"] is not None:
-            # The index divides by the reference group's withheld count.
-            entry.update(_no_rri("reference_suppressed"))
-        nr = index.get((entry["dimension"], NOT_REPORTED, entry["measure"]))
-        if (nr is not None and nr["suppressed"] and entry["risk_ratio"] is not None
-                and entry["risk_ratio_method"] == "risk_ratio"):
-            # All other groups together = total - group - not reported: it would reveal the
-            # withheld not-reported count.
-            entry.update(risk_ratio=None, risk_ratio_method="not_calculated",
-                         risk_ratio_reason="comparison_suppressed")
-    for entry in out["stages"]:
-        own = index.get((entry["dimension"], entry["group"], entry["measure"]))
-        contact = index.get((entry["dimension"], entry["group"], "contact"))
-        if (own and own["suppressed"]) or (contact and contact["suppressed"]):
-            _blank(entry, COUNT_FIELDS + STAGE_DERIVED)
-            entry["rri_reason"] = "suppressed"
-    stage_index = {(e["dimension"], e["group"], e["measure"]): e for e in out["stages"]}
-    for entry in out["stages"]:
-        if entry["suppressed"]:
-            continue
-        reference = REFERENCE_GROUPS.get(entry["dimension"])
-        ref = stage_index.get((entry["dimension"], reference, entry["measure"]))
-        if ref is not None and ref["suppressed"] and entry["rri"] is not None:
-            entry.update(_no_rri("reference_suppressed"))
-    for i in masks["schools"]:
-        _blank(out["schools"][i], COUNT_FIELDS + ("rate_per_1000",))
-    for i in masks["school_groups"]:
-        _blank(out["school_groups"][i], ("students",))
-    for i in masks["months"]:
-        _blank(out["months"][i], ("instances",))
-    out["compliance"] = suppress_compliance(out.get("compliance") or {}, k)
-    return out
+    withheld, model, record = disclosure.protect_report(report, k, earlier=list(earlier))
+    out = disclosure.apply(report, model, withheld, k)
+    record["audited_with"] = sorted(earlier_ids)
+    out["parameters"]["disclosure_statement"] = disclosure.guarantee_sentence(record)
+    out["parameters"]["audited_with"] = record["audited_with"]
+    return out, record
 
 
 # Compliance facts about student interactions are counts of students' events: published

@@ -86,7 +86,10 @@ def method_note(parameters: dict) -> list[str]:
         "risk_min_cell": parameters.get("risk_ratio_min_cell", MIN_CELL),
         "k": parameters.get("min_cell", MIN_CELL),
     }
-    return [paragraph.format(**values) for paragraph in METHOD_NOTE]
+    note = [paragraph.format(**values) for paragraph in METHOD_NOTE]
+    if parameters.get("disclosure_statement"):  # the audited guarantee of a published report
+        note.append(parameters["disclosure_statement"])
+    return note
 
 
 # --------------------------------------------------------------------------------------------

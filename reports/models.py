@@ -74,6 +74,22 @@ class PublishedReport(models.Model):
     )
     withdrawn_by_name = models.CharField(max_length=300, blank=True)
 
+    # The disclosure audit (docs/methods.md): empty on snapshots published before it existed.
+    counts_withheld = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Counts the published report withholds.")
+    narrowest_interval = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Narrowest range proven for a withheld count of 1..k (empty: none withheld "
+                  "or unbounded).")
+    audited_with = models.JSONField(
+        default=list, blank=True,
+        help_text="Ids of the earlier snapshots of the school year audited together with it.")
+    solver_seconds = models.FloatField(null=True, blank=True)
+    audit = models.JSONField(
+        null=True, blank=True,
+        help_text="The audit record: protected counts, relations that do not add up, "
+                  "information loss (never published).")
+
     # Published reports are suppressed and public within the district.
     authz_scope = DISTRICT_WIDE
     objects = RestrictedQuerySet.as_manager()

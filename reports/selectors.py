@@ -701,37 +701,28 @@ def board_report(
     previous: bool = True,
     compliance: bool = True,
 ) -> dict:
-    """The board report dict (schema sro-board-report/1): suppressed unless `unsuppressed`,
-    which needs the permission reports.view_unsuppressed. With `previous`, every entry carries
-    the same figure for the same days of the previous school year, suppressed the same way."""
+    """The board report dict (schema sro-board-report/1): suppressed (and audited, see
+    docs/methods.md) unless `unsuppressed`, which needs the permission
+    reports.view_unsuppressed. With `previous`, every entry carries the same figure for the
+    same days of the previous school year, suppressed the same way."""
     from django.core.exceptions import PermissionDenied
-    from django.utils import timezone
 
-    from .compute import compliance_section, compute_report, suppress_report
+    from .compute import suppress_report
 
     if unsuppressed and not user.has_perm("reports.view_unsuppressed"):
         raise PermissionDenied("Unsuppressed figures need the permission to see them.")
-    school_year, date_from, date_to = resolve_period(
-        school_year=school_year, date_from=date_from, date_to=date_to
+    report = report_for_publishing(
+        user=user, school_year=school_year, date_from=date_from, date_to=date_to,
+        schools=schools, min_cell=min_cell, generated_at=generated_at, compliance=compliance,
     )
-    k = settings.REPORT_MIN_CELL if min_cell is None else min_cell
-    counts = report_counts(user=user, date_from=date_from, date_to=date_to, schools=schools)
-    # The previous year's report carries no compliance section (only figures go beside entries).
-    facts = compliance_counts(user=user, date_from=date_from, date_to=date_to, schools=schools,
-                              incidents=counts.incidents) if compliance else None
-    report = compute_report(
-        counts,
-        min_cell=k,
-        min_n=settings.REPORT_MIN_N,
-        outside_risk=getattr(settings, "REPORT_OUTSIDE_COMPARISON_RISK", None) or {},
-        generated_at=generated_at or timezone.localtime(),
-        compliance=compliance_section(facts) if facts is not None else {},
-    )
+    k = report["parameters"]["min_cell"]
     report = report if unsuppressed else _suppressed(report, k, suppress_report)
     if previous:
         from .summary import attach_previous, previous_period
 
-        before_from, before_to = previous_period(date_from, date_to)
+        p = report["parameters"]
+        before_from, before_to = previous_period(
+            dt.date.fromisoformat(str(p["date_from"])), dt.date.fromisoformat(str(p["date_to"])))
         earlier = board_report(
             user=user, date_from=before_from, date_to=before_to, schools=schools,
             unsuppressed=unsuppressed, min_cell=min_cell, generated_at=generated_at,
@@ -750,3 +741,38 @@ def identical_snapshot(report: dict):
                                            withdrawn_at__isnull=True)
             .order_by("published_at").first())
 
+
+def report_for_publishing(
+    *,
+    user,
+    school_year: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    schools: list[str] | None = None,
+    min_cell: int | None = None,
+    generated_at: dt.datetime | None = None,
+    compliance: bool = True,
+) -> dict:
+    """The unsuppressed report (within the user's scope) that publishing suppresses and
+    audits together with the earlier snapshots (reports.services.publication_preview). Never
+    shown as it is: callers that show figures use `board_report`."""
+    from django.utils import timezone
+
+    from .compute import compliance_section, compute_report
+
+    school_year, date_from, date_to = resolve_period(
+        school_year=school_year, date_from=date_from, date_to=date_to
+    )
+    k = settings.REPORT_MIN_CELL if min_cell is None else min_cell
+    counts = report_counts(user=user, date_from=date_from, date_to=date_to, schools=schools)
+    # The previous year's report carries no compliance section (only figures go beside entries).
+    facts = compliance_counts(user=user, date_from=date_from, date_to=date_to, schools=schools,
+                              incidents=counts.incidents) if compliance else None
+    return compute_report(
+        counts,
+        min_cell=k,
+        min_n=settings.REPORT_MIN_N,
+        outside_risk=getattr(settings, "REPORT_OUTSIDE_COMPARISON_RISK", None) or {},
+        generated_at=generated_at or timezone.localtime(),
+        compliance=compliance_section(facts) if facts is not None else {},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,15 +23,117 @@ def report_title(report: dict) -> str:
             f"({format_date(p['date_from'])} to {format_date(p['date_to'])})")
 
 
-@transaction.atomic
-def report_publish(*, report: dict, acting_user, title: str = "") -> PublishedReport:
-    """Store the report's exact JSON bytes with their SHA-256. Only suppressed reports are
-    ever published; publishing the same bytes again returns the earlier snapshot."""
+def _comparable(content: dict) -> dict:
+    """A report's content without what changes between two builds of the same figures."""
+    out = dict(content)
+    out.pop("generated_at", None)
+    out["parameters"] = {k: v for k, v in content["parameters"].items()
+                         if k not in ("audited_with", "disclosure_statement")}
+    return out
+
+
+@dataclass
+class Publication:
+    """What publishing a report would store: the suppressed report audited jointly with the
+    school year's snapshots, its audit record, and the snapshot that already holds the same
+    parameters and figures (publishing again lands there)."""
+
+    report: dict
+    record: dict
+    existing: PublishedReport | None = None
+
+    @property
+    def audit_line(self) -> str:
+        return audit_summary(self.record, self.report["parameters"]["min_cell"])
+
+
+def audit_summary(record: dict | None, k: int) -> str:
+    """One line: what the disclosure audit found (the confirmation page, the published page
+    and `publish_report` print it)."""
+    if not record:
+        return "audit: none (published before the disclosure audit)"
+    if not record.get("small_counts_withheld"):
+        narrowest = f"no count of 1..{k} withheld"
+    elif record.get("narrowest_interval") is None:
+        narrowest = f"every withheld count of 1..{k} unbounded"
+    else:
+        narrowest = (f"narrowest range of a withheld count of 1..{k}: "
+                     f"{record['narrowest_interval']}")
+    with_ = ", ".join(str(i) for i in record.get("audited_with") or []) or "none"
+    return (f"audit: {record['counts_withheld']} counts withheld; {narrowest}; "
+            f"audited with snapshots: {with_}; solver {record['solver_seconds']:.2f} s")
+
+
+def publication_preview(*, raw: dict, acting_user) -> Publication:
+    """Suppress and audit `raw` (the unsuppressed report of selectors.report_for_publishing)
+    together with every snapshot already published for the same school year (docs/methods.md,
+    "Across publications"), withholding more until the joint audit passes; earlier snapshots
+    never change. Nothing is stored. When the audit cannot be completed (solver failure or
+    time-out) a ValidationError says why."""
+    from .compute import suppress_report_audited
+    from .disclosure import AuditError
+
     if not acting_user.has_perm("reports.publish_report"):
         raise PermissionDenied("Publishing a board report needs the permission to publish.")
+    params = raw["parameters"]
+    if params.get("suppressed"):
+        raise ValidationError("Publishing audits the unsuppressed report: give raw=, not an "
+                              "already suppressed report.")
+    k = params["min_cell"]
+    # Withdrawn snapshots stay downloadable, so they are audited with the new one too.
+    earlier = list(
+        PublishedReport.objects.filter(parameters__school_year=params["school_year"])
+        .order_by("pk")
+    )
+    # Same period, schools and k: publishing those figures again returns that snapshot.
+    same = [s for s in earlier if s.withdrawn_at is None and all(
+        s.parameters.get(f) == params.get(f)
+        for f in ("date_from", "date_to", "schools", "min_cell"))]
+    others = [s for s in earlier if s not in same]
+    try:
+        published, record = suppress_report_audited(
+            raw, k, earlier=[(s.content, s.audit or {}) for s in others],
+            earlier_ids=[s.pk for s in others],
+        )
+        target = _comparable(published)
+        for snapshot in reversed(same):
+            if _comparable(snapshot.content) == target:
+                return Publication(published, record, existing=snapshot)
+        if same:  # the figures changed since: audit with those snapshots too
+            published, record = suppress_report_audited(
+                raw, k, earlier=[(s.content, s.audit or {}) for s in earlier],
+                earlier_ids=[s.pk for s in earlier],
+            )
+    except AuditError as exc:
+        raise ValidationError(f"The report was not published: {exc}") from None
+    return Publication(published, record)
+
+
+@transaction.atomic
+def report_publish(*, acting_user, report: dict | None = None, raw: dict | None = None,
+                   title: str = "") -> PublishedReport:
+    """Publish a board report as an immutable snapshot (exact JSON bytes and their SHA-256).
+
+    With `raw`, the report is suppressed and audited as `publication_preview` says, and the
+    audit is stored on the snapshot; publishing the same parameters and figures again returns
+    the earlier snapshot. With `report` (an already suppressed report) the bytes are stored as
+    given, unaudited.
+    """
+    if not acting_user.has_perm("reports.publish_report"):
+        raise PermissionDenied("Publishing a board report needs the permission to publish.")
+    check_guarded_fields(PublishedReport(title=title))
+    if raw is not None:
+        publication = publication_preview(raw=raw, acting_user=acting_user)
+        return publication.existing or _store(publication.report, acting_user, title,
+                                              record=publication.record)
+    if report is None:
+        raise ValidationError("Give the report to publish.")
     if not report["parameters"].get("suppressed"):
         raise ValidationError("Only a suppressed report can be published.")
-    check_guarded_fields(PublishedReport(title=title))
+    return _store(report, acting_user, title, record=None)
+
+
+def _store(report: dict, acting_user, title: str, record: dict | None) -> PublishedReport:
     content = to_json_bytes(report)
     digest = hashlib.sha256(content).hexdigest()
     existing = PublishedReport.objects.filter(sha256=digest).first()
@@ -38,15 +141,25 @@ def report_publish(*, report: dict, acting_user, title: str = "") -> PublishedRe
         return existing
     try:
         with transaction.atomic():
-            return _create_snapshot(report, content, digest, acting_user, title)
+            return _create_snapshot(report, content, digest, acting_user, title, record)
     except IntegrityError:
         # The same bytes were published by someone else a moment ago: that is this snapshot.
         return PublishedReport.objects.get(sha256=digest)
 
 
 def _create_snapshot(report: dict, content: bytes, digest: str, acting_user,
-                     title: str) -> PublishedReport:
+                     title: str, record: dict | None) -> PublishedReport:
+    audit_fields = {}
+    if record is not None:
+        audit_fields = {
+            "counts_withheld": record["counts_withheld"],
+            "narrowest_interval": record["narrowest_interval"],
+            "audited_with": record["audited_with"],
+            "solver_seconds": record["solver_seconds"],
+            "audit": record,
+        }
     return PublishedReport.objects.create(
+        **audit_fields,
         title=title or report_title(report),
         parameters=report["parameters"],
         content=report,
@@ -88,22 +201,27 @@ def report_withdraw(*, snapshot: PublishedReport, reason: str, acting_user) -> P
 
 
 @transaction.atomic
-def report_publish_once(*, report: dict, acting_user, title: str = ""
+def report_publish_once(*, publication: Publication, acting_user, title: str = ""
                         ) -> tuple[PublishedReport, bool]:
-    """Publish unless a snapshot (not withdrawn) already holds the same parameters and
-    figures: (snapshot, created). On PostgreSQL a transaction lock on the content key makes
-    two simultaneous publications of the same figures wait for each other, so the second
-    finds the first instead of making a duplicate."""
+    """Store a confirmed publication unless a snapshot (not withdrawn) already holds the same
+    parameters and figures: (snapshot, created). On PostgreSQL a transaction lock on the
+    content key makes two simultaneous publications of the same figures wait for each other,
+    so the second finds the first instead of making a duplicate."""
     from django.db import connection
 
     from .models import content_key
     from .selectors import identical_snapshot
 
-    key = content_key(report)
+    if not acting_user.has_perm("reports.publish_report"):
+        raise PermissionDenied("Publishing a board report needs the permission to publish.")
+    check_guarded_fields(PublishedReport(title=title))
+    if publication.existing is not None:
+        return publication.existing, False
+    key = content_key(publication.report)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
-    existing = identical_snapshot(report)
+    existing = identical_snapshot(publication.report)
     if existing is not None:
         return existing, False
-    return report_publish(report=report, acting_user=acting_user, title=title), True
+    return _store(publication.report, acting_user, title, record=publication.record), True

@@ -22,8 +22,14 @@ from . import exports
 from .display import report_context
 from .forms import ReportForm
 from .models import PublishedReport, content_key
-from .selectors import board_report, crdc_counts, identical_snapshot
-from .services import report_publish_once, report_title, report_withdraw
+from .selectors import board_report, crdc_counts, report_for_publishing
+from .services import (
+    Publication,
+    publication_preview,
+    report_publish_once,
+    report_title,
+    report_withdraw,
+)
 
 
 def _download(content: bytes, fmt: str, name: str, request: HttpRequest | None = None
@@ -99,42 +105,13 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return _download(exports.render(report, fmt), fmt, exports.filename(report, fmt), request)
 
 
-def _withheld_cells(report: dict) -> tuple[int, int]:
-    """(withheld, all) count cells of the group, stage, school and month tables."""
-    withheld = total = 0
-    for section in ("totals", "groups", "stages", "schools", "school_groups", "months"):
-        for entry in report.get(section, []):
-            total += 1
-            withheld += bool(entry.get("suppressed"))
-    return withheld, total
-
-
-def audit_line(report: dict) -> str:
-    """The privacy line shown before publishing: the audit's own summary when the report or
-    the publishing service provides one, else what suppression withheld."""
-    audit = report.get("audit")
-    if isinstance(audit, dict) and audit.get("summary"):
-        return str(audit["summary"])
-    if isinstance(audit, str) and audit:
-        return audit
-    withheld, total = _withheld_cells(report)
-    k = report.get("parameters", {}).get("min_cell", settings.REPORT_MIN_CELL)
-    return (f"Privacy: counts from 1 to {k} are withheld, with the counts that would let one "
-            f"be worked out: {withheld:,} of {total:,} rows of figures are withheld.")
-
-
-def _publish_report(request: HttpRequest, form: ReportForm) -> dict:
-    kwargs = form.report_kwargs()
-    kwargs["unsuppressed"] = False  # published output is always suppressed
-    return board_report(user=request.user, **kwargs)
-
-
-def _confirm_page(request: HttpRequest, form: ReportForm, report: dict,
+def _confirm_page(request: HttpRequest, form: ReportForm, publication: Publication,
                   status: int = 200) -> HttpResponse:
+    report = publication.report
     context = report_context(report, measures=["referral_to_law_enforcement"])
     context.update(
         form=form, title=report_title(report), content_key=content_key(report),
-        existing=identical_snapshot(report), audit_line=audit_line(report),
+        existing=publication.existing, audit_line=publication.audit_line,
         selected_schools=form.cleaned_data.get("schools") and report["parameters"]["schools"],
     )
     return render(request, "reports/publish_confirm.html", context, status=status)
@@ -152,24 +129,30 @@ def publish(request: HttpRequest) -> HttpResponse:
         messages.error(request, "The report could not be published: " + " ".join(
             str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:index")
-    report = _publish_report(request, form)
-    if request.method == "GET":
-        return _confirm_page(request, form, report)
-    existing = identical_snapshot(report)
-    if existing is not None:
+    kwargs = form.report_kwargs()
+    kwargs.pop("unsuppressed", None)  # published output is always suppressed (and audited)
+    raw = report_for_publishing(user=request.user, **kwargs)
+    try:
+        publication = publication_preview(raw=raw, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:index")
+    if publication.existing is not None:
         messages.info(request, "These parameters and figures are already published; this is "
                                "that report. Nothing new was published.")
-        return redirect("reports:published", pk=existing.pk)
+        return redirect("reports:published", pk=publication.existing.pk)
+    if request.method == "GET":
+        return _confirm_page(request, form, publication)
     confirmed = request.POST.get("content_key", "")
-    if confirmed != content_key(report):
+    if confirmed != content_key(publication.report):
         if confirmed:
             messages.warning(request, "The figures changed since you checked them. Check them "
                                       "again, then confirm.")
         else:
             messages.info(request, "Check what will be published, then confirm.")
-        return _confirm_page(request, form, report)
-    snapshot, created = report_publish_once(report=report, acting_user=request.user,
-                                            title=report_title(report))
+        return _confirm_page(request, form, publication)
+    snapshot, created = report_publish_once(publication=publication, acting_user=request.user,
+                                            title=report_title(publication.report))
     if created:
         messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
     else:

@@ -146,11 +146,14 @@ def test_risk_ratio_leaves_out_not_reported_from_the_comparison():
 
 
 E_TABLE = [[25, 14, 40], [12, 6, 22], [11, 3, 15], [0, 2, 13], [4, 0, 12]]
+# Example E after the audit (docs/methods.md, "Worked example"): the first pass (line rule)
+# left the 2 and the 4 within [0, 6]; the audited result leaves every withheld count of 1..10
+# free over a range at least 10 wide, with every total shown.
 E_PUBLISHED = [
     [25, 14, 40],
     [None, None, 22],
-    [None, None, 15],
-    [0, None, None],
+    [None, None, None],
+    [None, None, None],
     [None, 0, None],
 ]
 
@@ -169,7 +172,7 @@ def test_example_e_published_table():
 def test_example_e2_and_e3():
     e2 = published_table([[5, 20, 30], [40, 25, 60]], row_totals=[55, 125],
                          col_totals=[45, 45, 90], grand_total=180, k=10)
-    assert e2["cells"] == [[None, None, 30], [None, None, 60]]
+    assert e2["cells"][0][0] is None  # the 5; its protection is checked in test_disclosure
     e3 = published_table([[11, 30], [50, 12]], row_totals=[41, 62], col_totals=[61, 42],
                          grand_total=103, k=10)
     assert e3["cells"] == [[11, 30], [50, 12]]
@@ -197,9 +200,14 @@ def test_example_e_through_the_school_table():
     shown = {(e["school"], e["group"]): e["students"] for e in published["school_groups"]
              if e["measure"] == "arrest" and e["group"] in races}
     for i, (cds, _) in enumerate(schools):
-        assert [shown[(cds, r)] for r in races] == E_PUBLISHED[i]
-    assert [e["students"] for e in published["schools"] if e["measure"] == "arrest"] == \
-        [79, 40, 29, 15, 16]
+        for j, r in enumerate(races):
+            value = shown[(cds, r)]
+            assert value is None or value == E_TABLE[i][j]
+            if 1 <= E_TABLE[i][j] <= 10:
+                assert value is None
+    for e, total in zip([e for e in published["schools"] if e["measure"] == "arrest"],
+                        [79, 40, 29, 15, 16], strict=True):
+        assert e["students"] in (None, total)
 
 
 def test_enrollment_k_or_fewer_suppresses_every_count_of_the_group():
@@ -208,11 +216,15 @@ def test_enrollment_k_or_fewer_suppresses_every_count_of_the_group():
          "asian": {"arrest": (0, 0)}, "african_american": {"arrest": (20, 20)}},
         {"hispanic": 400, "white": 500, "asian": 9, "african_american": 300},
     )
+    counts.school_enrollment = {"33671570000011": {"all": {"all": 1209}}}
     published = suppress_report(compute_report(counts), 10)
     asian = entry(published, "asian", "arrest")
     assert asian["suppressed"] is True and asian["students"] is None
-    # ... and the line needs a second withheld count: the smallest non-zero one.
-    assert entry(published, "african_american", "arrest")["suppressed"] is True
+    assert asian["enrollment"] is None
+    # The audit withholds a second enrollment so that the 9 cannot be worked back from the
+    # school's enrollment minus the other groups; the counts stay shown.
+    others = [entry(published, g, "arrest") for g in ("hispanic", "white", "african_american")]
+    assert sum(1 for e in others if e["enrollment"] is None) >= 1
     assert entry(published, "hispanic", "arrest")["students"] == 40
 
 

@@ -126,10 +126,12 @@ def test_suppressed_figures_match_hand_computation(dataset):
     assert report["parameters"]["suppressed"] is True
     assert report["confidential"] is False
     # Race x arrest: white 5 and not reported 1 are 1..10; asian enrolls 8 (all withheld).
+    # Together they are 6 = total - shown, so the audit withholds one more count of at least
+    # 4 (docs/methods.md): african_american 11, the cheapest.
     shown = {e["group"]: e["students"] for e in report["groups"]
              if e["dimension"] == "race_ethnicity" and e["measure"] == "arrest"}
     assert shown == {"american_indian_alaska_native": 0, "asian": None, "pacific_islander": 0,
-                     "filipino": 0, "hispanic": 12, "african_american": 11, "white": None,
+                     "filipino": 0, "hispanic": 12, "african_american": None, "white": None,
                      "two_or_more": 0, "not_reported": None}
     hispanic = find(report, "groups", dimension="race_ethnicity", group="hispanic",
                     measure="arrest")
@@ -141,11 +143,14 @@ def test_suppressed_figures_match_hand_computation(dataset):
     white = find(report, "groups", dimension="race_ethnicity", group="white", measure="arrest")
     assert white == {**white, "instances": None, "students": None, "enrollment": None,
                      "rate_per_1000": None, "rri": None, "suppressed": True}
-    # Gender: X enrolls 5, so all its counts are withheld; the arrest line then needs a
-    # second withheld cell: M (11), the smallest non-zero.
-    gender = {e["group"]: e["students"] for e in report["groups"]
+    # Gender: X enrolls 5, so all its counts are withheld. Its arrest count is 0, which
+    # needs no protection, so M (11) and the reference group F stay shown (the line rule
+    # used to withhold M); X's enrollment of 5 is protected by withholding one more
+    # enrollment, never the reference group's.
+    gender = {e["group"]: e for e in report["groups"]
               if e["dimension"] == "gender" and e["measure"] == "arrest"}
-    assert gender == {"F": 18, "M": None, "X": None}
+    assert {g: e["students"] for g, e in gender.items()} == {"F": 18, "M": 11, "X": None}
+    assert gender["F"]["enrollment"] == 200 and not gender["F"]["suppressed"]
     assert find(report, "totals", measure="arrest")["students"] == 29
     assert find(report, "totals", measure="citation") == {
         "measure": "citation", "instances": 0, "students": 0, "suppressed": False}

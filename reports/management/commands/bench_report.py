@@ -3,12 +3,16 @@
 1. Seeds N interactions (default 1,000,000) with `seed_demo --force --interactions N`, unless
    the database already holds at least that many.
 2. Times a one-school-year report rendered as JSON (best of 5, interleaved with the SQL),
-   as the system user.
+   as the system user (unsuppressed: the disclosure audit is timed apart, step 5).
 3. Counts its queries, for the year and for a short period of about 10,000 rows.
 4. Times hand-written SQL computing the same group counts (instances and unduplicated
    students per dimension, group and measure) on the same table, best of 3.
+5. Times publishing the year (suppression with its disclosure audit), then a joint audit of
+   the second half with three earlier snapshots (the year, the first half, one school), all
+   rolled back.
 Prints both timings and their ratio. Goals: within 2x of the SQL, under 1 s, a constant
-query count."""
+query count; audit + publish under 5 s (demo district) or 15 s (1,000,000 rows); joint audit
+under 20 s."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import os
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -144,9 +149,10 @@ class Command(BaseCommand):
         user = system_user()
 
         def report():
-            # The one-year report, as the hand SQL computes one year: without the previous
-            # school year beside each entry (timed on its own below).
-            return to_json_bytes(board_report(user=user, school_year=year, previous=False))
+            # The one-year report, unsuppressed and without the previous school year, as the
+            # hand SQL computes it; the disclosure audit and the previous year are timed below.
+            return to_json_bytes(board_report(user=user, school_year=year, unsuppressed=True,
+                                              previous=False))
 
         report()  # warm caches
         with CaptureQueriesContext(connection) as ctx:
@@ -237,5 +243,63 @@ class Command(BaseCommand):
             ("report under 1 s", t_report < 1.0),
             ("constant query count", n_counts_year == n_counts_short),
         ]
+        goals += self._bench_audit(year, user)
         for name, ok in goals:
             self.stdout.write(f"  {'met' if ok else 'NOT met'}: {name}")
+
+    def _bench_audit(self, year: str, user) -> list[tuple[str, bool]]:
+        """Time the disclosure audit (docs/methods.md) when publishing: the year report alone,
+        then, after a first half and one school are published, the second half audited with
+        those three. Everything is rolled back: the database keeps no snapshot."""
+        from reports.models import PublishedReport
+        from reports.selectors import report_for_publishing
+        from reports.services import report_publish
+
+        first, last = school_year_bounds(year)
+        half = dt.date(first.year, 12, 31)
+        school = (Interaction.objects.countable().filter(school_year=year)
+                  .values_list("school__cds_code", flat=True).first())
+        times = {}
+        with transaction.atomic():
+            before = PublishedReport.objects.filter(parameters__school_year=year).count()
+            raw = report_for_publishing(user=user, school_year=year)
+            start = time.perf_counter()
+            year_snap = report_publish(raw=raw, acting_user=user)
+            times["year"] = time.perf_counter() - start
+            joint = None
+            try:
+                for kwargs in ({"date_from": first, "date_to": half},
+                               {"school_year": year, "schools": [school]}):
+                    report_publish(raw=report_for_publishing(user=user, **kwargs),
+                                   acting_user=user)
+                raw = report_for_publishing(user=user, date_from=half + dt.timedelta(days=1),
+                                            date_to=last)
+                start = time.perf_counter()
+                joint = report_publish(raw=raw, acting_user=user)
+                times["joint"] = time.perf_counter() - start
+            except ValidationError as exc:
+                refused = " ".join(exc.messages)
+            transaction.set_rollback(True)
+        self.stdout.write("")
+        self.stdout.write(
+            f"Disclosure audit + publish, year report: {times['year']:.2f} s "
+            f"({year_snap.counts_withheld} counts withheld, narrowest range "
+            f"{year_snap.narrowest_interval}, {year_snap.audit['linear_programs']} linear "
+            f"programs, solver {year_snap.solver_seconds:.2f} s, complements "
+            f"{year_snap.audit['complement_share']:.1%} of counts above k, "
+            f"{len(year_snap.audit['expensive_withheld'])} reference-group or total figures "
+            f"withheld; audited with {before} earlier snapshots)")
+        if joint is None:
+            self.stdout.write(f"Joint audit: publishing was refused: {refused}")
+            times["joint"] = float("inf")
+        else:
+            self.stdout.write(
+                f"Joint audit + publish, second half with {len(joint.audited_with)} earlier "
+                f"snapshots: {times['joint']:.2f} s ({joint.counts_withheld} counts withheld, "
+                f"narrowest range {joint.narrowest_interval})")
+        big = Interaction.objects.countable().filter(school_year=year).count() > 200_000
+        return [
+            (f"audit + publish of the year under {15 if big else 5} s",
+             times["year"] < (15 if big else 5)),
+            ("joint audit with 3 earlier snapshots under 20 s", times["joint"] < 20),
+        ]

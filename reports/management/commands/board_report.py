@@ -35,11 +35,15 @@ class Command(BaseCommand):
                             help="every count shown; the output is marked CONFIDENTIAL")
         parser.add_argument("--min-cell", type=int, default=None,
                             help="suppress counts from 1 to this (default REPORT_MIN_CELL)")
+        parser.add_argument("--published", type=int, metavar="ID",
+                            help="write this published snapshot instead of building a report")
         parser.add_argument("--format", required=True, choices=list(exports.FORMATS))
         parser.add_argument("--output", required=True,
                             help="file to write; - for standard output (json, csv)")
 
     def handle(self, *args, **o):
+        if o["published"] is not None:
+            return self._published(o)
         if o["school_year"] and (o["date_from"] or o["date_to"]):
             raise CommandError("Give either --school-year or --from and --to, not both.")
         if not o["school_year"] and not (o["date_from"] and o["date_to"]):
@@ -75,3 +79,33 @@ class Command(BaseCommand):
             fh.write(content)
         marking = " (CONFIDENTIAL: unsuppressed)" if o["unsuppressed"] else ""
         self.stderr.write(f"Wrote {fmt} to {output}{marking}.")
+
+    def _published(self, o):
+        """A published snapshot's file: JSON is the exact published bytes; the other formats
+        are rendered from them, as the published page's downloads are."""
+        from reports.models import PublishedReport
+
+        if o["school_year"] or o["date_from"] or o["date_to"] or o["school"] or \
+                o["unsuppressed"] or o["min_cell"] is not None:
+            raise CommandError("--published writes a snapshot as published: give no period, "
+                               "school, --unsuppressed or --min-cell with it.")
+        snapshot = PublishedReport.objects.filter(pk=o["published"]).first()
+        if snapshot is None:
+            raise CommandError(f"--published: no published report with id {o['published']}.")
+        fmt, output = o["format"], o["output"]
+        if output == "-" and fmt not in ("json", "csv"):
+            raise CommandError(f"{fmt} is binary; give a file with --output.")
+        if fmt == "json":
+            content = snapshot.exact_bytes()
+        else:
+            import json
+
+            content = exports.render(json.loads(snapshot.exact_bytes()), fmt, published={
+                "at": snapshot.published_at, "by": snapshot.publisher_name,
+                "sha256": snapshot.sha256})
+        if output == "-":
+            self.stdout.write(content.decode("utf-8"), ending="")
+            return
+        with open(output, "wb") as fh:
+            fh.write(content)
+        self.stderr.write(f"Wrote published report {snapshot.pk} as {fmt} to {output}.")

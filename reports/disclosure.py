@@ -1,0 +1,937 @@
+"""The disclosure guarantee of published board reports (docs/methods.md, "Suppression").
+
+A publication is modelled as a set of counts, each named by a key that says what it counts
+(`kind|schools@period|dimension|group|measure`), and every linear relation a reader knows
+between them: sums over groups, schools and months, splits (the reasons within "outside the
+SRO role", force with and without de-escalation), students <= instances, a measure <= contact,
+counts <= enrollment, counts >= 0. Two publications that show the same quantity use the same
+key, so a joint audit of several publications is the union of their models.
+
+Suppression:
+1. primary: every count from 1 to k (and every count of a group or school enrolling 1..k);
+2. audit: for each withheld count of 1..k, a linear program (HiGHS through
+   `scipy.optimize.linprog`) finds the least and greatest value it can take given every shown
+   figure and every relation;
+3. extend: while a withheld count of 1..k has an interval narrower than k, withhold the
+   cheapest shown count related to it (small cells are cheap; totals, reference groups and
+   enrollment are expensive) and audit again.
+Withholding more never narrows an interval, so counts that passed stay passed.
+
+Pure functions over the report dict of schema sro-board-report/1; no database.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import os
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+from scipy.sparse import csc_matrix
+
+#: A solver call that takes longer than this many seconds is a failure (nothing is published).
+SOLVER_TIME_LIMIT = 60.0
+
+# Compliance counts that are the same quantity as a report total (interactions of the period).
+COMPLIANCE_ALIASES = {
+    "interactions": "contact",
+    "use_of_force": "use_of_force",
+    "outside_sro_role": "outside_sro_role",
+    "restorative": "restorative",
+    "arrest": "arrest",
+}
+REFERENCE_GROUPS = {
+    "race_ethnicity": "white", "gender": "F", "disability": "none", "english_learner": "N",
+    "foster_youth": "N", "homeless": "N", "socioeconomically_disadvantaged": "N",
+}
+
+
+class AuditError(Exception):
+    """The audit could not establish the guarantee (solver failure, time-out, infeasible
+    system, or no way to protect a count). Nothing may be published."""
+
+
+@dataclass
+class Model:
+    """Counts and relations of one or more publications."""
+
+    k: int
+    value: dict[str, int | None] = field(default_factory=dict)
+    refs: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    implicit: set[str] = field(default_factory=set)
+    relations: list[tuple[tuple[tuple[str, int], ...], str]] = field(default_factory=list)
+    inexact: set[str] = field(default_factory=set)
+    primary: set[str] = field(default_factory=set)
+    cost: dict[str, float] = field(default_factory=dict)
+    siblings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    expensive: dict[str, str] = field(default_factory=dict)  # key -> "total" | "reference"
+    known_inexact: set[str] | None = None  # given when rebuilding a published snapshot
+
+    # -- building ---------------------------------------------------------------------------
+    def cell(self, key: str, value, ref: tuple | None = None, *, cost_factor: float = 1.0,
+             implicit: bool = False) -> str:
+        if key not in self.value or self.value[key] is None:
+            self.value[key] = value
+        if ref is not None:
+            self.refs[key].append(ref)
+            self.implicit.discard(key)  # shown somewhere: not implicit after all
+        elif implicit and not self.refs.get(key):
+            self.implicit.add(key)
+        base = 1.0 + (value if isinstance(value, int) else 0)
+        self.cost[key] = max(self.cost.get(key, 0.0), base * cost_factor)
+        return key
+
+    def rel(self, terms: list[tuple[str, int]], sense: str) -> None:
+        """Add sum(coef * count) == 0 ("eq") or <= 0 ("le"). A relation that the counts
+        themselves break (inconsistent input data) is not one a reader could rely on."""
+        vals = [self.value.get(k_) for k_, _ in terms]
+        if all(v is not None for v in vals):
+            total = sum(c * v for (_, c), v in zip(terms, vals, strict=True))
+            if total > 0 or (sense == "eq" and total != 0):
+                self.inexact.add(_signature(terms, sense))  # remembered with the snapshot
+                return
+        elif self.known_inexact and _signature(terms, sense) in self.known_inexact:
+            return
+        self.relations.append((tuple(terms), sense))
+
+    def le(self, a: str, b: str) -> None:
+        """a <= b."""
+        self.rel([(a, 1), (b, -1)], "le")
+
+    def total(self, name: str, whole: str, parts: list[str], *, additive: bool,
+              inexact: set[str] | None) -> None:
+        """whole = sum(parts) when the counts add up (instances always do; students and
+        enrollment do when every person is in one part); otherwise only what always holds."""
+        parts = list(dict.fromkeys(parts))
+        if not parts:
+            return
+        vals = [self.value.get(p) for p in [whole, *parts]]
+        if additive:
+            exact = True
+        elif inexact is not None:
+            exact = name not in inexact
+        elif any(v is None for v in vals):
+            exact = True
+        else:
+            exact = vals[0] == sum(vals[1:])
+        if exact:
+            self.rel([(whole, -1)] + [(p, 1) for p in parts], "eq")
+        else:
+            self.inexact.add(name)
+            if name.startswith("E|"):
+                return  # enrollment imports that do not add up: no relation is known
+            self.rel([(whole, 1)] + [(p, -1) for p in parts], "le")  # whole <= sum
+            for p in parts:
+                self.le(p, whole)
+
+
+def _signature(terms, sense: str) -> str:
+    return "R:" + sense + ":" + ";".join(f"{c}*{k_}" for k_, c in terms)
+
+
+def _scope(schools, date_from: str, date_to: str) -> str:
+    return ",".join(sorted(schools)) + "@" + date_from + ".." + date_to
+
+
+def _month_bounds(month: str, date_from: str, date_to: str) -> tuple[str, str]:
+    year, mon = int(month[:4]), int(month[5:7])
+    first = f"{year:04d}-{mon:02d}-01"
+    nxt = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    last = (dt.date(nxt[0], nxt[1], 1) - dt.timedelta(days=1)).isoformat()
+    return max(first, date_from), min(last, date_to)
+
+
+def _v(entry: dict, name: str):
+    value = entry.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def build_model(report: dict, k: int, *, inexact: set[str] | None = None,
+                tag: str = "new") -> Model:
+    """The model of one report. `report` is the unsuppressed report (values known) for a new
+    publication, or a published snapshot's content (withheld values null) with the `inexact`
+    relation names stored with it."""
+    m = Model(k=k, known_inexact=inexact)
+    p = report["parameters"]
+    schools = list(p["schools"])
+    df, dt_ = p["date_from"], p["date_to"]
+    scope = _scope(schools, df, dt_)
+    year = p["school_year"]
+    escope = ",".join(sorted(schools)) + "@" + year
+
+    def key(kind, sc, d, g, meas):
+        return f"{kind}|{sc}|{d}|{g}|{meas}"
+
+    # Totals.
+    total_i, total_s = {}, {}
+    for idx, t in enumerate(report["totals"]):
+        meas = t["measure"]
+        ki = m.cell(key("I", scope, "all", "all", meas), _v(t, "instances"),
+                    (tag, "totals", idx), cost_factor=1000)
+        ks = m.cell(key("S", scope, "all", "all", meas), _v(t, "students"),
+                    (tag, "totals", idx), cost_factor=1000)
+        m.expensive[ki] = m.expensive[ks] = "total"
+        m.siblings[ki].add(ks)
+        m.siblings[ks].add(ki)
+        total_i[meas], total_s[meas] = ki, ks
+    e_total = m.cell(f"E|{escope}|all|all|all", None, implicit=True, cost_factor=1000)
+
+    # Groups (and the stages, which repeat group counts).
+    lines: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    enroll: dict[str, dict[str, str]] = defaultdict(dict)
+    small_group_keys: dict[str, list[str]] = defaultdict(list)
+    for idx, e in enumerate(report["groups"]):
+        d, g, meas = e["dimension"], e["group"], e["measure"]
+        ref_factor = 50 if REFERENCE_GROUPS.get(d) == g else 1
+        ki = m.cell(key("I", scope, d, g, meas), _v(e, "instances"), (tag, "groups", idx),
+                    cost_factor=ref_factor)
+        ks = m.cell(key("S", scope, d, g, meas), _v(e, "students"), (tag, "groups", idx),
+                    cost_factor=ref_factor)
+        ke = m.cell(f"E|{escope}|{d}|{g}|all", _v(e, "enrollment"),
+                    (tag, "groups_enrollment", idx), cost_factor=20 * ref_factor)
+        if ref_factor > 1:
+            m.expensive[ki] = m.expensive[ks] = m.expensive[ke] = "reference group"
+        m.siblings[ki].add(ks)
+        m.siblings[ks].add(ki)
+        lines[(d, meas)].append((ki, ks))
+        enroll[d][g] = ke
+        small_group_keys[ke] += [ki, ks]
+    for (d, meas), cells in lines.items():
+        if meas in total_i:
+            m.total(f"I|{d}|{meas}", total_i[meas], [c[0] for c in cells], additive=True,
+                    inexact=inexact)
+            m.total(f"S|{d}|{meas}", total_s[meas], [c[1] for c in cells], additive=False,
+                    inexact=inexact)
+    for idx, e in enumerate(report.get("stages", [])):
+        d, g, meas = e["dimension"], e["group"], e["measure"]
+        for name, mm in (("students", meas), ("contacted_students", "contact")):
+            k_ = key("S", scope, d, g, mm)
+            if k_ in m.value:
+                m.refs[k_].append((tag, "stages_" + name, idx))
+
+    # Schools, and the school x race table.
+    school_i: dict[str, list[str]] = defaultdict(list)
+    school_s: dict[str, list[str]] = defaultdict(list)
+    school_enr: dict[str, str] = {}
+    for idx, e in enumerate(report["schools"]):
+        s, meas = e["school"], e["measure"]
+        sc = _scope([s], df, dt_)
+        ki = m.cell(key("I", sc, "all", "all", meas), _v(e, "instances"),
+                    (tag, "schools", idx), cost_factor=10)
+        ks = m.cell(key("S", sc, "all", "all", meas), _v(e, "students"),
+                    (tag, "schools", idx), cost_factor=10)
+        ke = m.cell(f"E|{s}@{year}|all|all|all", _v(e, "enrollment"),
+                    (tag, "schools_enrollment", idx), cost_factor=20)
+        m.siblings[ki].add(ks)
+        m.siblings[ks].add(ki)
+        school_i[meas].append(ki)
+        school_s[meas].append(ks)
+        school_enr[s] = ke
+        small_group_keys[ke] += [ki, ks]
+    for meas in school_i:
+        if meas in total_i and len(school_i[meas]) > 1:
+            m.total(f"Is|{meas}", total_i[meas], school_i[meas], additive=True, inexact=inexact)
+            m.total(f"Ss|{meas}", total_s[meas], school_s[meas], additive=False,
+                    inexact=inexact)
+    school_values = [m.value.get(v) for v in school_enr.values()]
+    if school_enr and all(v is not None for v in school_values) and inexact is None:
+        m.value[e_total] = sum(school_values)
+    for d, groups in enroll.items():
+        m.total(f"E|{d}", e_total, list(groups.values()), additive=False, inexact=inexact)
+    if school_enr and list(school_enr.values()) != [e_total]:
+        m.total("E|schools", e_total, list(school_enr.values()), additive=False,
+                inexact=inexact)
+    by_school: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_race: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for idx, e in enumerate(report.get("school_groups", [])):
+        s, d, g, meas = e["school"], e["dimension"], e["group"], e["measure"]
+        sc = _scope([s], df, dt_)
+        ks = m.cell(key("S", sc, d, g, meas), _v(e, "students"), (tag, "school_groups", idx),
+                    cost_factor=2)
+        by_school[(s, meas)].append(ks)
+        by_race[(g, meas)].append(ks)
+        if s in school_enr:
+            small_group_keys[school_enr[s]].append(ks)
+            m.le(ks, school_enr[s])
+        eg = enroll.get(d, {}).get(g)
+        if eg is not None:
+            small_group_keys[eg].append(ks)
+    for (s, meas), parts in by_school.items():
+        m.total(f"Sg|{s}|{meas}", key("S", _scope([s], df, dt_), "all", "all", meas), parts,
+                additive=False, inexact=inexact)
+    for (g, meas), parts in by_race.items():
+        whole = key("S", scope, "race_ethnicity", g, meas)
+        if whole in m.value:
+            m.total(f"Sr|{g}|{meas}", whole, parts, additive=False, inexact=inexact)
+
+    # Months.
+    month_keys: dict[str, list[str]] = defaultdict(list)
+    for idx, e in enumerate(report.get("months", [])):
+        a, b = _month_bounds(e["month"], df, dt_)
+        k_ = m.cell(key("I", _scope(schools, a, b), "all", "all", e["measure"]),
+                    _v(e, "instances"), (tag, "months", idx), cost_factor=2)
+        month_keys[e["measure"]].append(k_)
+    for meas, parts in month_keys.items():
+        if meas in total_i and not (len(parts) == 1 and parts[0] == total_i[meas]):
+            m.total(f"Im|{meas}", total_i[meas], parts, additive=True, inexact=inexact)
+
+    # Compliance counts, their splits, and record-access counts.
+    comp = (report.get("compliance") or {}).get("interactions") or {}
+    ckeys: dict[str, str] = {}
+    for name, value in comp.items():
+        if isinstance(value, bool) or not (isinstance(value, int) or value is None):
+            continue
+        alias = COMPLIANCE_ALIASES.get(name)
+        if alias is not None and alias in total_i and (
+            value is None or m.value.get(total_i[alias]) in (None, value)
+        ):
+            k_ = total_i[alias]
+            m.refs[k_].append((tag, "compliance", name))
+        else:
+            k_ = m.cell(f"C|{scope}|{name}", value, (tag, "compliance", name), cost_factor=5)
+        ckeys[name] = k_
+
+    def implicit(name, value_terms):
+        vals = [m.value.get(t) for t, _ in value_terms]
+        value = (sum(c * v for (_, c), v in zip(value_terms, vals, strict=True))
+                 if all(v is not None for v in vals) else None)
+        return m.cell(f"X|{scope}|{name}", value, implicit=True)
+
+    if {"outside_sro_role", "outside_code_of_conduct", "outside_mental_health"} <= set(ckeys):
+        m.rel([(ckeys["outside_sro_role"], -1), (ckeys["outside_code_of_conduct"], 1),
+               (ckeys["outside_mental_health"], 1)], "eq")
+    if {"use_of_force", "force_with_de_escalation"} <= set(ckeys):
+        x = implicit("force_without_de_escalation",
+                     [(ckeys["use_of_force"], 1), (ckeys["force_with_de_escalation"], -1)])
+        m.rel([(ckeys["use_of_force"], -1), (ckeys["force_with_de_escalation"], 1), (x, 1)],
+              "eq")
+        if "de_escalation" in ckeys:
+            m.le(ckeys["force_with_de_escalation"], ckeys["de_escalation"])
+    if "interactions" in ckeys:
+        for name in ("gc12525_reportable", "serious_injury", "de_escalation",
+                     "outside_sro_role", "use_of_force", "restorative", "arrest"):
+            if name in ckeys:
+                m.le(ckeys[name], ckeys["interactions"])
+        if "de_escalation" in ckeys:
+            x = implicit("without_de_escalation",
+                         [(ckeys["interactions"], 1), (ckeys["de_escalation"], -1)])
+            m.rel([(ckeys["interactions"], -1), (ckeys["de_escalation"], 1), (x, 1)], "eq")
+    access = (report.get("compliance") or {}).get("record_access") or {}
+    for section in ("requests", "log_entries"):
+        for idx, e in enumerate(access.get(section, [])):
+            parts = "|".join(str(e.get(f, "")) for f in ("basis", "status", "kind"))
+            m.cell(f"R|{scope}|{section}|{parts}", _v(e, "count"), (tag, "access", section, idx))
+
+    # Order relations: students <= instances; a measure <= contact; counts <= enrollment.
+    for k_ in list(m.value):
+        kind, rest = k_.split("|", 1)
+        if kind not in ("I", "S"):
+            continue
+        sc, d, g, meas = rest.split("|")
+        if kind == "S":
+            inst = f"I|{rest}"
+            if inst in m.value:
+                m.le(k_, inst)
+            enr = None
+            if "," not in sc.split("@")[0] and d in ("all", "race_ethnicity"):
+                enr = school_enr.get(sc.split("@")[0])
+            if d != "all" and sc == scope:
+                enr = enroll.get(d, {}).get(g)
+            if enr is not None:
+                m.le(k_, enr)
+        if meas != "contact":
+            contact = f"{kind}|{sc}|{d}|{g}|contact"
+            if contact in m.value:
+                m.le(k_, contact)
+
+    # Primary suppression.
+    for k_, value in m.value.items():
+        if value is not None and 1 <= value <= k:
+            m.primary.add(k_)
+    for enr, keys in small_group_keys.items():
+        value = m.value.get(enr)
+        if value is not None and 1 <= value <= k:
+            m.primary.update(keys)
+            m.primary.add(enr)
+    for k_ in sorted(m.primary):
+        m.primary.update(m.siblings.get(k_, ()))
+    return m
+
+
+# --------------------------------------------------------------------------------------------
+# Audit
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditResult:
+    withheld: set[str]
+    intervals: dict[str, tuple[float, float]]
+    reasons: dict[str, str]
+    solver_seconds: float
+    lp_count: int
+
+    def narrowest(self, protect: set[str]) -> float | None:
+        widths = [_width(*self.intervals[k]) for k in protect if k in self.intervals]
+        return min(widths) if widths else None
+
+
+def _width(lo: float, hi: float) -> float:
+    if math.isinf(hi):
+        return math.inf
+    return math.floor(hi + 1e-6) - math.ceil(lo - 1e-6)
+
+
+class _Audit:
+    def __init__(self, relations, known: dict[str, int], deadline: float,
+                 truth: dict[str, int | None] | None = None):
+        self.relations = relations
+        self.known = known
+        self.truth = truth or {}
+        self.deadline = deadline
+        self.lp_count = 0
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        for i, (terms, _) in enumerate(relations):
+            for k_, _c in terms:
+                self.by_key[k_].append(i)
+
+    def components(self, unknown: set[str]) -> list[set[str]]:
+        parent = {k_: k_ for k_ in unknown}
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for terms, _ in self.relations:
+            free = [k_ for k_, _ in terms if k_ in unknown]
+            for other in free[1:]:
+                a, b = find(free[0]), find(other)
+                if a != b:
+                    parent[a] = b
+        comps: dict[str, set[str]] = {}
+        for k_ in sorted(unknown):
+            comps.setdefault(find(k_), set()).add(k_)
+        return list(comps.values())  # in order of their first key: deterministic
+
+    def component_of(self, start: str, unknown: set[str]) -> set[str]:
+        """The component of `start` among the unknown counts (linked through relations)."""
+        seen = {start}
+        stack = [start]
+        while stack:
+            k_ = stack.pop()
+            for r in self.by_key[k_]:
+                for kk, _ in self.relations[r][0]:
+                    if kk in unknown and kk not in seen:
+                        seen.add(kk)
+                        stack.append(kk)
+        return seen
+
+    def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
+                  ) -> dict[str, tuple[float, float]]:
+        """For each target, a range of values it can take. With `certify_k`, targets whose
+        true value is known may be certified by one shared LP: the range is then a proven
+        sub-range at least certify_k wide; otherwise the exact LP interval (min and max)."""
+        variables = sorted(comp)
+        col = {k_: i for i, k_ in enumerate(variables)}
+        rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
+        seen = set()
+        for k_ in variables:
+            for r in self.by_key[k_]:
+                if r in seen:
+                    continue
+                seen.add(r)
+                terms, sense = self.relations[r]
+                data, ri, ci, rhs = rows[sense]
+                row = len(rhs)
+                const = 0
+                for kk, c in terms:
+                    if kk in col:
+                        data.append(c)
+                        ri.append(row)
+                        ci.append(col[kk])
+                    else:
+                        const += c * self.known[kk]
+                rhs.append(-const)
+        n = len(variables)
+        eq_rows, le_rows = rows["eq"], rows["le"]
+        n_eq = len(eq_rows[3])
+        data = eq_rows[0] + le_rows[0]
+        ri = eq_rows[1] + [r + n_eq for r in le_rows[1]]
+        ci = eq_rows[2] + le_rows[2]
+        rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
+        n_rows = len(rhs)
+        matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)), shape=(n_rows, n))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, n_rows
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, highspy.kHighsInf)
+        lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_rows - n_eq, -highspy.kHighsInf)])
+        lp.row_upper_ = rhs
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        solver = _new_solver()
+        solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
+        solver.passModel(lp)
+        status = highspy.HighsModelStatus
+        last = [None]
+
+        def extreme(target, maximize):
+            """The greatest (or least) value of target: math.inf when unbounded."""
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise AuditError("The disclosure audit ran out of time; nothing was "
+                                 "published. Publish a smaller report or try again.")
+            if last[0] is not None:
+                solver.changeColCost(last[0], 0.0)
+            solver.changeColCost(col[target], 1.0)
+            last[0] = col[target]
+            solver.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
+                                        else highspy.ObjSense.kMinimize)
+            solver.setOptionValue("time_limit", float(remaining))
+            self.lp_count += 1
+            solver.run()
+            result = solver.getModelStatus()
+            if result == status.kOptimal:
+                return solver.getInfo().objective_function_value
+            if result in (status.kUnbounded, status.kUnboundedOrInfeasible) and maximize:
+                return math.inf
+            if result in (status.kInfeasible, status.kUnboundedOrInfeasible):
+                raise AuditError(
+                    "The disclosure audit found the published figures inconsistent "
+                    f"(infeasible around {target}); nothing was published. If data "
+                    "changed since an earlier publication of this school year, the two "
+                    "cannot be audited together.")
+            if result == status.kTimeLimit:
+                raise AuditError("The disclosure audit ran out of time; nothing was "
+                                 "published. Publish a smaller report or try again.")
+            raise AuditError("The disclosure audit's solver failed "
+                             f"({solver.modelStatusToString(result)}); nothing was published.")
+
+        out = {}
+        for target in targets:
+            hi = extreme(target, maximize=True)
+            truth = self.truth.get(target) if certify_k else None
+            if truth is not None and _width(truth, hi) >= certify_k:
+                out[target] = (float(truth), hi)  # the true value is feasible too
+                continue
+            out[target] = (extreme(target, maximize=False), hi)
+        return out
+
+
+_banner_shown = False
+
+
+def _new_solver():
+    """A silent HiGHS instance. HiGHS prints a banner on standard output once per process, on
+    the first instance: that one is made with the output sent to /dev/null, so a command's
+    output (`publish_report` prints its id on its first line) stays clean."""
+    global _banner_shown
+    if not _banner_shown:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            solver = highspy.Highs()
+            solver.setOptionValue("output_flag", False)
+        finally:
+            os.dup2(saved, 1)
+            os.close(devnull)
+            os.close(saved)
+        _banner_shown = True
+        return solver
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: set[str],
+            withheld: set[str], time_limit: float = SOLVER_TIME_LIMIT) -> AuditResult:
+    """Audit, and withhold more of `candidates` until every key of `protect_keys` has a
+    feasible interval at least k wide. `withheld` is what is not shown (modified copy
+    returned); the models give relations and the shown values."""
+    start = time.monotonic()
+    relations = [r for mm in models for r in mm.relations]
+    relations = list(dict.fromkeys(relations))
+    values: dict[str, int | None] = {}
+    cost: dict[str, float] = {}
+    siblings: dict[str, set[str]] = defaultdict(set)
+    for mm in models:
+        for k_, v in mm.value.items():
+            if values.get(k_) is None:
+                values[k_] = v
+        for k_, c in mm.cost.items():
+            cost[k_] = max(cost.get(k_, 0), c)
+        for k_, sib in mm.siblings.items():
+            siblings[k_] |= sib
+    withheld = set(withheld)
+    known = {k_: v for k_, v in values.items() if k_ not in withheld}
+    audit = _Audit(relations, known, start + time_limit, truth=values)
+    intervals: dict[str, tuple[float, float]] = {}
+    reasons: dict[str, str] = {}
+    ok: set[str] = set()
+    dirty: set[str] | None = None  # None: audit every component
+    while True:
+        failing: list[tuple[str, set[str], float]] = []
+        for comp in audit.components(withheld):
+            targets = sorted(k_ for k_ in comp if k_ in protect_keys and k_ not in ok)
+            if not targets or (dirty is not None and comp.isdisjoint(dirty)):
+                failing += [(t, comp, _width(*intervals[t])) for t in targets
+                            if t in intervals and _width(*intervals[t]) < k]
+                continue
+            for t, iv in audit.intervals(comp, targets, certify_k=k).items():
+                intervals[t] = iv
+                if _width(*iv) >= k:
+                    ok.add(t)
+                else:
+                    failing.append((t, comp, _width(*iv)))
+        if not failing:
+            break
+        dirty = set()
+        for target, comp, width in failing:
+            # One pick per failing count per round, unless a count withheld this round is
+            # already in one of its relations (it may be enough: the next audit tells).
+            near = {kk for r in audit.by_key[target] for kk, _ in audit.relations[r][0]}
+            if not near.isdisjoint(dirty):
+                continue
+            pick = _pick(audit, target, comp, candidates, withheld, values, cost, k - width,
+                         siblings, k)
+            if pick is None:
+                raise AuditError(f"No further count can be withheld to protect {target}; "
+                                 "nothing was published.")
+            for add in sorted({pick} | siblings.get(pick, set())):
+                if add not in withheld and add in candidates:
+                    withheld.add(add)
+                    known.pop(add, None)
+                    dirty.add(add)
+                    reasons[add] = target
+    # A complement that the other figures pin to one value protects nothing and only looks
+    # withheld: show it again (the feasible set does not change, so neither do the ranges).
+    for added in sorted(reasons):
+        group = sorted(({added} | siblings.get(added, set())) & withheld)
+        if any(g in protect_keys or g not in candidates for g in group):
+            continue
+        exact = True
+        for g in group:
+            comp = audit.component_of(g, withheld)
+            if len(comp) > _TRIAL_LIMIT:  # not worth its cost in a large component
+                exact = False
+                break
+            lo, hi = audit.intervals(comp, [g])[g]
+            if math.isinf(hi) or hi - lo > 1e-6:
+                exact = False
+                break
+        if exact:
+            for g in group:
+                withheld.discard(g)
+                audit.known[g] = values[g]
+                reasons.pop(g, None)
+    return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
+                       solver_seconds=time.monotonic() - start, lp_count=audit.lp_count)
+
+
+#: Components larger than this take the cheapest candidate without trying it first.
+_TRIAL_LIMIT = 120
+
+
+def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
+          siblings=None, k: int = 0, trials: int = 5):
+    """The next count to withhold for `target`: the cheapest shown count related to it (first
+    in its own relations, then in those of its component) that makes its interval at least k
+    wide when tried; failing that, the tried one that widens it most."""
+    siblings = siblings or {}
+
+    def score(o):
+        v = values.get(o) or 0
+        # A withheld count widens an interval by at most its own value: zeros almost never
+        # help, counts short of the missing width help partly.
+        factor = 1.0 if v >= need else 1000.0 if v == 0 else 2 + 10 * (need - v) / need
+        return (cost.get(o, 1.0) * factor, o)
+
+    ordered: list[str] = []
+    for keys in ([target], sorted(comp)):
+        options = set()
+        for k_ in keys:
+            for r in audit.by_key[k_]:
+                for kk, _ in audit.relations[r][0]:
+                    if kk in candidates and kk not in withheld and kk not in ordered:
+                        options.add(kk)
+        ordered += sorted(options, key=score)
+    if not ordered:
+        # Two steps away: counts in relations of the shown counts that pin the component
+        # (for example a half-year total when the year's months pin a withheld month).
+        options = set()
+        for k_ in sorted(comp):
+            for r in audit.by_key[k_]:
+                for kk, _ in audit.relations[r][0]:
+                    if kk in withheld:
+                        continue
+                    for r2 in audit.by_key[kk]:
+                        for k3, _ in audit.relations[r2][0]:
+                            if k3 in candidates and k3 not in withheld:
+                                options.add(k3)
+        ordered = sorted(options, key=score)
+    if not ordered:
+        return None
+    if len(comp) > _TRIAL_LIMIT:
+        return ordered[0]  # trials in a large component cost more than they save
+    best, best_width = None, -1.0
+    for option in ordered[:trials]:
+        added = ({option} | siblings.get(option, set())) - withheld
+        saved = {a: audit.known.pop(a) for a in added if a in audit.known}
+        try:
+            sub = audit.component_of(target, withheld | added)
+            width = _width(*audit.intervals(sub, [target], certify_k=k)[target])
+        finally:
+            audit.known.update(saved)
+        if width >= k:
+            return option
+        if width > best_width:
+            best, best_width = option, width
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# The published report
+# --------------------------------------------------------------------------------------------
+
+
+def published_keys(model: Model) -> set[str]:
+    """Keys shown by a published report model (value known and displayed)."""
+    return {k_ for k_, v in model.value.items() if v is not None and k_ not in model.implicit}
+
+
+def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (),
+                   time_limit: float | None = None) -> tuple[set[str], Model, dict]:
+    """Decide what the published copy of `report` (unsuppressed) withholds, audited jointly
+    with `earlier` publications: (content, audit record) pairs of snapshots of the same school
+    year. Returns (withheld keys, model, audit record)."""
+    model = build_model(report, k)
+    models = [model]
+    withheld = set(model.primary) | set(model.implicit)
+    protect_keys = {k_ for k_ in withheld
+                    if model.value.get(k_) is not None and 1 <= model.value[k_] <= k}
+    shown_elsewhere: set[str] = set()
+    for content, record in earlier:
+        old = build_model(content, k, inexact=set(record.get("inexact") or ()), tag="old")
+        models.append(old)
+        shown_elsewhere |= published_keys(old)
+        withheld |= {k_ for k_, v in old.value.items() if v is None}
+        protect_keys |= set(record.get("protected") or ())
+    withheld -= shown_elsewhere
+    # Displayed counts of the new report that no earlier snapshot shows.
+    candidates = {k_ for k_ in model.value if k_ not in model.implicit
+                  and model.refs.get(k_) and k_ not in shown_elsewhere}
+    result = protect(models, k=k, candidates=candidates, protect_keys=protect_keys,
+                     withheld=withheld,
+                     time_limit=SOLVER_TIME_LIMIT if time_limit is None else time_limit)
+    new_withheld = {k_ for k_ in result.withheld if k_ in model.value
+                    and k_ not in model.implicit and model.refs.get(k_)}
+    own_protect = {k_ for k_ in protect_keys if k_ in model.value}
+    displayed = [k_ for k_ in model.value if k_ not in model.implicit and model.refs.get(k_)]
+    above = [k_ for k_ in displayed if (model.value[k_] or 0) > k]
+    complements = [k_ for k_ in above if k_ in new_withheld]
+    expensive = []
+    for k_ in sorted(new_withheld):
+        if k_ in model.expensive:
+            why = result.reasons.get(k_)
+            expensive.append({
+                "count": k_, "kind": model.expensive[k_],
+                "reason": f"withheld to protect {why}" if why else
+                "withheld as a count of 1..k or of a group enrolling 1..k",
+            })
+    widths = [_width(*result.intervals[t]) for t in protect_keys if t in result.intervals]
+    narrowest = min(widths) if widths else None
+    record = {
+        "method": "lp-audit/1",
+        "protection": k,
+        "counts_withheld": len(new_withheld),
+        "counts_shown": len(displayed) - len(new_withheld),
+        "small_counts_withheld": len(own_protect),
+        "narrowest_interval": None if narrowest is None or math.isinf(narrowest)
+        else int(narrowest),
+        "complement_share": (len(complements) / len(above)) if above else 0.0,
+        "expensive_withheld": expensive,
+        "solver_seconds": round(result.solver_seconds, 3),
+        "linear_programs": result.lp_count,
+        "protected": sorted(own_protect),
+        "inexact": sorted(model.inexact),
+    }
+    return new_withheld, model, record
+
+
+def guarantee_sentence(record: dict | None) -> str:
+    """The guarantee in one plain sentence, for the published page and the PDF method note."""
+    if not record:
+        return ""
+    k = record.get("protection")
+    together = (" alone or together with the reports already published for the same school "
+                "year" if record.get("audited_with") else "")
+    return (f"No count from 1 to {k} can be worked out from this report{together}: an audit "
+            f"of every figure and every sum it shows found each withheld count of 1 to {k} "
+            f"could lie anywhere in a range at least {k} wide.")
+
+
+def apply(report: dict, model: Model, withheld: set[str], k: int) -> dict:
+    """The published copy: every withheld count, and every figure derived from one, null."""
+    from .compute import (
+        _COMPLIANCE_SHARES,
+        COUNT_FIELDS,
+        GROUP_DERIVED,
+        NOT_REPORTED,
+        STAGE_DERIVED,
+        _blank,
+        _no_rri,
+    )
+
+    out = copy.deepcopy(report)
+    out["parameters"]["suppressed"] = True
+    out["parameters"]["confidential"] = False
+    out["parameters"]["min_cell"] = k
+    out["confidential"] = False
+    blank: dict[str, set] = defaultdict(set)
+    for k_ in withheld:
+        for ref in model.refs.get(k_, ()):
+            blank[ref[1]].add(ref[2] if len(ref) == 3 else ref[2:])
+    for i in blank["totals"]:
+        _blank(out["totals"][i], ("instances", "students"))
+    for i in blank["groups"]:
+        e = out["groups"][i]
+        _blank(e, COUNT_FIELDS + GROUP_DERIVED)
+        e.update(rri_reason="suppressed", risk_ratio_method="not_calculated",
+                 risk_ratio_reason="suppressed")
+    enr_hidden: set[int] = set()
+    for i in blank["groups_enrollment"]:
+        e = out["groups"][i]
+        if not e["suppressed"]:
+            e.update(enrollment=None, rate_per_1000=None, risk_ratio=None,
+                     risk_ratio_method="not_calculated", risk_ratio_reason="suppressed")
+            e.update(_no_rri("suppressed"))
+            enr_hidden.add(i)
+    index = {(e["dimension"], e["group"], e["measure"]): e for e in out["groups"]}
+    hidden_ids = {id(out["groups"][i]) for i in enr_hidden}
+
+    def hidden(entry):
+        return entry["suppressed"] or id(entry) in hidden_ids
+
+    for e in out["groups"]:
+        if e["suppressed"]:
+            continue
+        d, meas = e["dimension"], e["measure"]
+        ref = index.get((d, REFERENCE_GROUPS.get(d), meas))
+        if ref is not None and ref is not e and e["rri"] is not None and (
+                hidden(ref)):
+            e.update(_no_rri("reference_suppressed"))
+        nr = index.get((d, NOT_REPORTED, meas))
+        others_hidden = sum(1 for o in out["groups"] if o["dimension"] == d
+                            and o["measure"] == meas and o is not e and o["group"] != NOT_REPORTED
+                            and hidden(o))
+        if e["risk_ratio"] is not None and e["risk_ratio_method"] == "risk_ratio" and (
+                (nr is not None and nr["suppressed"]) or others_hidden):
+            # "All other groups together" would reveal the sum of withheld counts.
+            e.update(risk_ratio=None, risk_ratio_method="not_calculated",
+                     risk_ratio_reason="comparison_suppressed")
+    for i in blank["stages_students"] | blank["stages_contacted_students"]:
+        e = out["stages"][i]
+        _blank(e, COUNT_FIELDS + STAGE_DERIVED)
+        e["rri_reason"] = "suppressed"
+    stage_index = {(e["dimension"], e["group"], e["measure"]): e for e in out["stages"]}
+    for e in out["stages"]:
+        if e["suppressed"]:
+            continue
+        ref = stage_index.get((e["dimension"], REFERENCE_GROUPS.get(e["dimension"]),
+                               e["measure"]))
+        if ref is not None and ref["suppressed"] and e["rri"] is not None:
+            e.update(_no_rri("reference_suppressed"))
+    for i in blank["schools"]:
+        _blank(out["schools"][i], COUNT_FIELDS + ("rate_per_1000",))
+    for i in blank["schools_enrollment"]:
+        out["schools"][i].update(enrollment=None, rate_per_1000=None)
+    for i in blank["school_groups"]:
+        _blank(out["school_groups"][i], ("students",))
+    for i in blank["months"]:
+        _blank(out["months"][i], ("instances",))
+    section = copy.deepcopy(out.get("compliance") or {})
+    counts = section.get("interactions")
+    if counts:
+        hidden = {name for name in blank["compliance"] if name in counts}
+        for name in hidden:
+            counts[name] = None
+        shares = section.get("shares") or {}
+        for name, (num, den) in _COMPLIANCE_SHARES.items():
+            if num in hidden or den in hidden:
+                shares[name] = None
+        section["suppressed_counts"] = sorted(hidden)
+    access = section.get("record_access") or {}
+    for sec, i in blank["access"]:
+        access[sec][i]["count"] = None
+        access[sec][i]["suppressed"] = True
+    out["compliance"] = section
+    return out
+
+
+
+def protect_table(rows, *, row_totals=None, col_totals=None, grand_total=None, k: int,
+                  small_rows=()) -> tuple[set[tuple[int, int]], dict]:
+    """Audited suppression of one table with its margins. Positions are (row, col) with
+    row == len(rows) for the column totals and col == n_cols for the row totals. Returns the
+    withheld positions and {position: (low, high)} for the withheld counts of 1..k."""
+    n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+    m = Model(k=k)
+
+    def key(i, j):
+        return f"T|{i}|{j}"
+
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            m.cell(key(i, j), v, ("t", "cell", (i, j)))
+    if row_totals is not None:
+        for i, v in enumerate(row_totals):
+            m.cell(key(i, n_cols), v, ("t", "cell", (i, n_cols)), cost_factor=100)
+            m.total(f"r{i}", key(i, n_cols), [key(i, j) for j in range(n_cols)],
+                    additive=True, inexact=None)
+    if col_totals is not None:
+        for j, v in enumerate(col_totals):
+            m.cell(key(n_rows, j), v, ("t", "cell", (n_rows, j)), cost_factor=100)
+            m.total(f"c{j}", key(n_rows, j), [key(i, j) for i in range(n_rows)],
+                    additive=True, inexact=None)
+    grand = key(n_rows, n_cols)
+    if grand_total is not None or (row_totals is not None and col_totals is not None):
+        m.cell(grand, grand_total, None if grand_total is None else ("t", "cell",
+               (n_rows, n_cols)), cost_factor=1000, implicit=grand_total is None)
+        if grand_total is None:
+            m.value[grand] = sum(row_totals)
+        if row_totals is not None:
+            m.total("rt", grand, [key(i, n_cols) for i in range(n_rows)], additive=True,
+                    inexact=None)
+        if col_totals is not None:
+            m.total("ct", grand, [key(n_rows, j) for j in range(n_cols)], additive=True,
+                    inexact=None)
+    for k_, v in m.value.items():
+        if v is not None and 1 <= v <= k:
+            m.primary.add(k_)
+    for i in small_rows:
+        m.primary.update(k_ for k_ in m.value if k_.split("|")[1] == str(i))
+    withheld = set(m.primary) | m.implicit
+    protect_keys = {k_ for k_ in withheld if 1 <= (m.value[k_] or 0) <= k}
+    candidates = {k_ for k_ in m.value if k_ not in m.implicit}
+    result = protect([m], k=k, candidates=candidates, protect_keys=protect_keys,
+                     withheld=withheld)
+
+    def pos(k_):
+        _, i, j = k_.split("|")
+        return int(i), int(j)
+
+    return ({pos(k_) for k_ in result.withheld if k_ not in m.implicit},
+            {pos(k_): result.intervals[k_] for k_ in protect_keys if k_ in result.intervals})
