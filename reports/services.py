@@ -81,10 +81,10 @@ def publication_preview(*, raw: dict, acting_user) -> Publication:
                               "already suppressed report.")
     k = params["min_cell"]
     # Withdrawn snapshots stay downloadable, so they are audited with the new one too.
-    earlier = list(
-        PublishedReport.objects.filter(parameters__school_year=params["school_year"])
-        .order_by("pk")
-    )
+    earlier = [
+        s for s in PublishedReport.objects.filter(parameters__school_year=params["school_year"])
+        .order_by("pk") if isinstance(s.content, dict) and "parameters" in s.content
+    ]
     # Same period, schools and k: publishing those figures again returns that snapshot.
     same = [s for s in earlier if s.withdrawn_at is None and all(
         s.parameters.get(f) == params.get(f)
@@ -150,7 +150,7 @@ def _store(report: dict, acting_user, title: str, record: dict | None) -> Publis
 def _create_snapshot(report: dict, content: bytes, digest: str, acting_user,
                      title: str, record: dict | None) -> PublishedReport:
     audit_fields = {}
-    if record is not None:
+    if record:
         audit_fields = {
             "counts_withheld": record["counts_withheld"],
             "narrowest_interval": record["narrowest_interval"],

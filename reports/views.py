@@ -137,12 +137,12 @@ def publish(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:index")
+    if request.method == "GET":  # the page says when these figures are already published
+        return _confirm_page(request, form, publication)
     if publication.existing is not None:
         messages.info(request, "These parameters and figures are already published; this is "
                                "that report. Nothing new was published.")
         return redirect("reports:published", pk=publication.existing.pk)
-    if request.method == "GET":
-        return _confirm_page(request, form, publication)
     confirmed = request.POST.get("content_key", "")
     if confirmed != content_key(publication.report):
         if confirmed:

@@ -123,11 +123,13 @@ def test_board_reads_a_withdrawn_report_marked_withdrawn_with_its_files(
 
 
 def test_publish_once_returns_the_snapshot_of_the_same_figures(superintendent, dataset):
-    from reports.services import report_publish_once
+    from reports.services import Publication, report_publish_once
 
     first = board_report(user=system_user(), **{**DATA, "schools": [A]})
     later = dict(first, generated_at="2030-01-01T00:00:00+00:00")
-    snapshot, created = report_publish_once(report=first, acting_user=superintendent)
-    again, created_again = report_publish_once(report=later, acting_user=superintendent)
+    snapshot, created = report_publish_once(publication=Publication(first, record={}),
+                                            acting_user=superintendent)
+    again, created_again = report_publish_once(publication=Publication(later, record={}),
+                                               acting_user=superintendent)
     assert created and not created_again and again == snapshot
     assert PublishedReport.objects.count() == 1
