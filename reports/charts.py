@@ -31,6 +31,8 @@ plt.rcParams.update({
 })
 # Colour-blind safe (Okabe-Ito).
 BLUE, ORANGE, GREEN, GREY, VERMILION = "#0072B2", "#E69F00", "#009E73", "#666666", "#D55E00"
+# Okabe-Ito orange and green darkened to reach 3:1 against white for lines and markers.
+DARK_ORANGE, DARK_GREEN = "#A15C00", "#00795A"
 
 
 def _svg(fig: Figure) -> str:
@@ -89,10 +91,19 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
             right.text(1, y, "  " + _reason_text(e), va="center", fontsize=7, color=GREY)
             continue
         shown = True
-        colour = VERMILION if e.get("rri_significant") else BLUE
+        # Significance is told by shape and a label as well as colour: a filled diamond
+        # marked "significant" against an open circle (WCAG 1.4.1).
+        significant = bool(e.get("rri_significant"))
+        colour = VERMILION if significant else BLUE
         if e["rri_ci_low"] is not None:
             right.plot([e["rri_ci_low"], e["rri_ci_high"]], [y, y], color=colour, linewidth=2)
-        right.plot([e["rri"]], [y], "o", color=colour, markersize=5)
+        if significant:
+            right.plot([e["rri"]], [y], "D", color=colour, markersize=6)
+            right.annotate("significant", (e["rri"], y), xytext=(0, 5),
+                           textcoords="offset points", ha="center", fontsize=7, color=colour)
+        else:
+            right.plot([e["rri"]], [y], "o", color=colour, markersize=5,
+                       markerfacecolor="white")
     right.set_xscale("log")
     if not shown:
         right.set_xlim(0.5, 2)
@@ -150,12 +161,16 @@ def trend_chart(report: dict, measures: list[str] | None = None) -> str | None:
     if not shown:
         return None  # every monthly figure zero or withheld: a sentence instead of an axis
     fig, ax = plt.subplots(figsize=(8.2, 2.8))
-    colours = [BLUE, ORANGE, VERMILION, GREEN, GREY]
+    # Each line differs in colour (every one at least 3:1 on white), marker and dash, so the
+    # legend does not rest on colour alone (WCAG 1.4.1, 1.4.11).
+    styles = [(BLUE, "o", "-"), (DARK_ORANGE, "s", "--"), (VERMILION, "^", "-."),
+              (DARK_GREEN, "D", ":"), (GREY, "v", "-")]
     xs = list(range(len(months)))
-    for colour, measure in zip(colours, measures, strict=False):
+    for (colour, marker, dash), measure in zip(styles, measures, strict=False):
         ys = [values.get((m, measure)) for m in months]
-        ax.plot(xs, [float("nan") if y is None else y for y in ys], marker="o", markersize=3,
-                color=colour, label=MEASURE_LABELS.get(measure, measure))
+        ax.plot(xs, [float("nan") if y is None else y for y in ys], marker=marker,
+                markersize=4, linestyle=dash, color=colour,
+                label=MEASURE_LABELS.get(measure, measure))
     ax.set_xticks(xs, [m[2:] if len(months) > 12 else m for m in months], rotation=45,
                   ha="right")
     ax.set_ylabel("Interactions")

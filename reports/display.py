@@ -12,7 +12,7 @@ from django.utils import dateformat
 
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 
-from . import charts
+from . import chart_text, charts
 from .compute import _COMPLIANCE_SHARES, REFERENCE_GROUPS, group_label
 from .labels import (
     DIMENSION_LABELS,
@@ -331,9 +331,7 @@ def report_context(report: dict, *, measures: list[str] | None = None,
         chart_list.append({
             "title": title,
             "uri": charts.data_uri(svg) if svg else None,
-            "alt": f"Bar chart of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
-                   " by race or ethnicity, and relative rate index with 95% intervals "
-                   "against White students. The same figures are in the tables.",
+            "alt": chart_text.rates_chart_alt(report, "race_ethnicity", m),
             "empty": "Every rate is zero or withheld for privacy, so there is nothing to "
                      "chart. The figures are in the race or ethnicity tables.",
         })
@@ -342,9 +340,7 @@ def report_context(report: dict, *, measures: list[str] | None = None,
         chart_list.append({
             "title": "Interactions per month (withheld months are gaps)",
             "uri": charts.data_uri(trend) if trend else None,
-            "alt": "Line chart of interactions per month: contacts, referrals to law "
-                   "enforcement, arrests and uses of force. The same figures are in the "
-                   "monthly table.",
+            "alt": chart_text.trend_chart_alt(report),
             "empty": "Every monthly figure is zero or withheld for privacy, so there is "
                      "nothing to chart. The figures are in the monthly table.",
         })
