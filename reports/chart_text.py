@@ -4,7 +4,7 @@ as the chart, so a published (suppressed) report never states a withheld figure.
 
 from __future__ import annotations
 
-from .charts import TREND_MEASURES
+from .charts import TREND_MEASURES, _reason_text
 from .compute import REFERENCE_GROUPS, group_label
 from .labels import DIMENSION_LABELS, MEASURE_LABELS
 
@@ -39,6 +39,8 @@ def rates_chart_alt(report: dict, dimension: str, measure: str) -> str:
             if e.get("rri_ci_low") is not None and e.get("rri_ci_high") is not None:
                 text += f" ({_num(e['rri_ci_low'], 2)} to {_num(e['rri_ci_high'], 2)})"
             text += ", significant" if e.get("rri_significant") else ", not significant"
+        elif rate is not None:
+            text += f", RRI not calculated ({_reason_text(e)})"
         parts.append(text)
     what = MEASURE_LABELS.get(measure, measure).lower()
     by = DIMENSION_LABELS.get(dimension, dimension).lower()
