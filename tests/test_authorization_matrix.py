@@ -44,6 +44,7 @@ EXPECTATIONS = {
     "login": expect(REDIRECT, anonymous=OK),
     "logout": expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
     "dashboard": ALL_SIGNED_IN,
+    "accessibility": expect(OK, anonymous=OK),  # the public accessibility statement
     "audit:log": expect(FORBIDDEN, district_admin=OK, superintendent=OK),
     "sro_program:compliance": expect(
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK),
