@@ -138,6 +138,8 @@ def test_log_an_interaction_with_the_keyboard_on_a_phone(page, live_server, sign
         elif field == "id_student_id":
             page.keyboard.type("S200001")
         elif field == "id_officer_badge":
+            # The list is refreshed for each date typed: let those look-ups settle first.
+            page.wait_for_load_state("networkidle")
             expect(page.locator("#id_officer_badge option[value='4711']")).to_have_count(1)
             page.keyboard.press("ArrowDown")
             assert page.input_value("#id_officer_badge") == "4711"
@@ -152,6 +154,7 @@ def test_log_an_interaction_with_the_keyboard_on_a_phone(page, live_server, sign
         elif field == "id_narrative":
             page.keyboard.type("Talked with the student in the hallway; no further action.")
         elif focus["tag"] == "BUTTON" and focus["text"] == "Submit":
+            assert page.input_value("#id_officer_badge") == "4711"
             page.keyboard.press("Enter")
             break
     else:
