@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from sro_program.forms import AdminLoginForm
 
@@ -20,5 +21,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("media/<path:path>", protected_media, name="protected_media"),
+    # Public: the statement is for anyone, signed in or not (linked from every footer).
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"),
+         name="accessibility"),
     path("", include("reports.dashboard_urls")),
 ]

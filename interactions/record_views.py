@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -260,7 +261,7 @@ def disclosure_log_pdf(request: HttpRequest, student_id: str) -> HttpResponse:
         },
     )
     # The template inlines its CSS and links nothing: WeasyPrint never calls the app over HTTP.
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant=settings.PDF_VARIANT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="disclosure-log-{student.student_id}.pdf"'

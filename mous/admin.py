@@ -88,6 +88,10 @@ class MOUElementInline(admin.TabularInline):
         text = formset.form.base_fields.get("text")
         if text is not None:
             text.widget.attrs.update(rows=3, cols=40)
+        # A tabular inline shows its labels only as column headers; every field gets its
+        # label as an accessible name too (WCAG 1.3.1, 4.1.2).
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
         return formset
 
     def _editable(self, obj) -> bool:

@@ -1,5 +1,6 @@
 """The Board packet: a printable summary of one MOU, as HTML and as PDF."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -49,7 +50,9 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     html = render_to_string("mous/summary_pdf.html", context, request=request)
     # The PDF template inlines its CSS and links nothing. Should anything be referenced, it is
     # never fetched over HTTP: fetching from the app itself deadlocks a single sync worker.
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(
+        pdf_variant=settings.PDF_VARIANT
+    )
     mou = context["mou"]
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -12,7 +12,7 @@ from django.utils import dateformat
 
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 
-from . import charts, summary
+from . import chart_text, charts, summary
 from .compute import _COMPLIANCE_SHARES, REFERENCE_GROUPS, group_label
 from .labels import (
     DIMENSION_LABELS,
@@ -370,10 +370,7 @@ def chart_context(report: dict, measures: list[str]) -> list[dict]:
             "kind": "rates",
             "title": charts.rates_chart_title("race_ethnicity", m),
             "uri": charts.data_uri(svg) if svg else None,
-            "alt": f"Dot plot of students per 1,000 enrolled with {MEASURE_LABELS[m].lower()}"
-                   " by race or ethnicity, with 95% intervals; the dashed line is the rate of "
-                   "White students, filled dots differ significantly from it. The same "
-                   "figures are in the tables.",
+            "alt": chart_text.rates_chart_alt(report, "race_ethnicity", m),
             "empty": "Every rate is zero or withheld for privacy, so there is nothing to "
                      "chart. The figures are in the race or ethnicity tables.",
         })
@@ -383,9 +380,7 @@ def chart_context(report: dict, measures: list[str]) -> list[dict]:
             "kind": "trend",
             "title": "Interactions per month (withheld months are gaps)",
             "uri": charts.data_uri(trend) if trend else None,
-            "alt": "Line chart of interactions per month: contacts, referrals to law "
-                   "enforcement, arrests and uses of force. The same figures are in the "
-                   "monthly table.",
+            "alt": chart_text.trend_chart_alt(report),
             "empty": "Every monthly figure is zero or withheld for privacy, so there is "
                      "nothing to chart. The figures are in the monthly table.",
         })

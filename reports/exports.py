@@ -524,7 +524,7 @@ def render_pdf_bytes(report: dict, published: dict | None = None) -> bytes:
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
     html = HTML(string=to_html_for_pdf(report, published), base_url=str(settings.BASE_DIR),
                 url_fetcher=fetcher)
-    return html.write_pdf()
+    return html.write_pdf(pdf_variant=settings.PDF_VARIANT)
 
 
 def render(report: dict, fmt: str, published: dict | None = None) -> bytes:

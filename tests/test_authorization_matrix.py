@@ -50,6 +50,7 @@ EXPECTATIONS = {
     # The custodian's student look-up (without an ID: back to the dashboard with a message).
     "student_lookup": expect(FORBIDDEN, district_admin=REDIRECT, superintendent=REDIRECT,
                              site_admin=REDIRECT, custodian=REDIRECT),
+    "accessibility": expect(OK, anonymous=OK),  # the public accessibility statement
     "audit:log": expect(FORBIDDEN, district_admin=OK, superintendent=OK),
     "sro_program:compliance": expect(
         FORBIDDEN, district_admin=OK, superintendent=OK, site_admin=OK),

@@ -212,6 +212,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Every PDF (board report, MOU summary, disclosure log) is tagged PDF/UA-1: a structure tree
+# with headings, tables and their headers, the language, the title and the charts' alt text.
+PDF_VARIANT = "pdf/ua-1"
+
 FULL_TIME_WEEK_HOURS = env("FULL_TIME_WEEK_HOURS")
 REPORT_MIN_CELL = env("REPORT_MIN_CELL")
 REPORT_MIN_N = env("REPORT_MIN_N")

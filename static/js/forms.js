@@ -4,7 +4,14 @@
   "use strict";
   var summary = document.getElementById("error-summary");
   if (!summary) return;
-  if (document.activeElement === document.body || !document.activeElement) summary.focus();
+  // Focus goes to the summary unless the user already moved it to a control (the page may
+  // also have been reached with a #fragment that puts focus on <main>).
+  function focusSummary() {
+    var active = document.activeElement;
+    if (!active || active === document.body || active.id === "main") summary.focus();
+  }
+  focusSummary();
+  window.addEventListener("load", focusSummary);
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
     if (!link) return;

@@ -96,15 +96,19 @@
   var school = byId("id_school_cds");
   var when = byId("id_occurred_at");
   var officer = byId("id_officer_badge");
+  // Typing a date changes it several times; only the answer to the latest look-up counts (a
+  // late answer for an earlier date must not drop the officer just chosen).
+  var lookup = 0;
   function refreshOfficers() {
     if (!officer || !officer.dataset.optionsUrl || !school) return;
+    var mine = ++lookup;
     var day = when && when.value ? when.value.slice(0, 10) : "";
     var url = officer.dataset.optionsUrl + "?school_cds=" + encodeURIComponent(school.value) +
       "&date=" + encodeURIComponent(day);
     fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) return;
+        if (!data || mine !== lookup) return;
         var current = officer.value;
         officer.replaceChildren(new Option("Choose…", ""));
         data.options.forEach(function (o) {

@@ -1,0 +1,74 @@
+// Accessibility helpers for every page (docs/accessibility.md).
+(function () {
+  "use strict";
+
+  // 1. A table box that scrolls sideways is a focusable, named region, so a keyboard user
+  //    can reach and scroll it (WCAG 2.1.1); a box that fits its table stays out of the tab
+  //    order. Re-checked when the window changes size (phone rotated, zoom).
+  function regionName(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim().replace(/\s+/g, " ");
+    var table = box.querySelector("table[aria-label]");
+    if (table) return table.getAttribute("aria-label");
+    var prev = box.previousElementSibling;
+    while (prev && !/^H[1-6]$/.test(prev.tagName)) prev = prev.previousElementSibling;
+    if (!prev && box.parentElement) {
+      prev = box.parentElement.querySelector("h1, h2, h3, h4, h5, h6");
+    }
+    return (prev ? prev.textContent.trim().replace(/\s+/g, " ") + ": " : "") + "table";
+  }
+  function markScrollBoxes() {
+    var boxes = document.querySelectorAll(
+      ".table-responsive, .scroll-region, .inline-group .tabular");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+          box.setAttribute("aria-label", regionName(box) + " (scrolls sideways)");
+          box.setAttribute("data-a11y-named", "");
+        }
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        if (box.hasAttribute("data-a11y-named")) {
+          box.removeAttribute("aria-label");
+          box.removeAttribute("data-a11y-named");
+        }
+      }
+    });
+  }
+  markScrollBoxes();
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(markScrollBoxes, 100);
+  });
+  // Content swapped in by htmx (look-ups, panels) gets the same treatment.
+  document.addEventListener("htmx:afterSettle", markScrollBoxes);
+
+  // 2. "Skip to main content" moves focus without adding #main to the address: a form that
+  //    then posts to the same address would otherwise carry the fragment, and after an
+  //    error the browser would put focus on <main> instead of the error summary.
+  var skip = document.querySelector(".skip-link");
+  var main = document.getElementById("main");
+  if (skip && main) {
+    skip.addEventListener("click", function (event) {
+      event.preventDefault();
+      main.focus();
+      main.scrollIntoView();
+    });
+  }
+  // 3. Forms never post to a fragment, however the address got one.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var action = form.getAttribute("action");
+    if (action === null || action === "" || action.charAt(0) === "#") {
+      form.setAttribute("action", window.location.pathname + window.location.search);
+    } else if (action.indexOf("#") !== -1) {
+      form.setAttribute("action", action.split("#")[0]);
+    }
+  }, true);
+})();
