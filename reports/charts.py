@@ -158,7 +158,7 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
             rri_text = "1.0 (reference)"
         elif e.get("rri") is not None and e.get("rri_ci_low") is not None:
             rri_text = (f"{_num(e['rri'])} ({_num(e['rri_ci_low'])}–{_num(e['rri_ci_high'])})"
-                        + (" *sig." if e.get("rri_significant") else ""))
+                        + (" significant" if e.get("rri_significant") else ""))
         elif e.get("rri") is not None:
             rri_text = _num(e["rri"])
         else:

@@ -1,6 +1,8 @@
 """Charts speak in figures: the alt text of each chart states the rates, the RRIs with their
 intervals and significance, and says "withheld" for a suppressed group; significance is drawn
-as a labelled diamond, not only a colour."""
+as a filled dot labelled "significant", not only a colour."""
+
+import re
 
 from reports import charts
 from reports.chart_text import rates_chart_alt, trend_chart_alt
@@ -33,7 +35,8 @@ def test_rates_alt_states_the_figures():
 
 def test_significance_is_a_labelled_marker_not_only_a_colour():
     svg = charts.rates_chart(REPORT, "race_ethnicity", "arrest")
-    assert ">significant<" in svg.replace("\n", "")
+    # A filled dot and the word, not only a colour.
+    assert re.search(r">[^<]*significant<", svg)
 
 
 def test_trend_alt_lists_every_month_and_says_withheld():
