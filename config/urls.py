@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sro_program.language import set_language
+
 from .views import protected_media
 
 admin.site.site_header = "SRO Program administration"
@@ -8,6 +10,8 @@ admin.site.site_title = "SRO Program"
 admin.site.index_title = "Agencies, officers, MOUs, assignments and training"
 
 urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("public/", include("public.urls")),
     path("accounts/", include("sro_program.auth_urls")),
     path("admin/", admin.site.urls),
     path("program/", include("sro_program.urls")),

@@ -335,3 +335,17 @@ class PresentationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.request}"
+
+
+class LanguagePreference(models.Model):
+    """The interface language a person chose with the language switcher. It follows them to
+    every new session (restored at sign-in); without it the browser's language decides."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"
