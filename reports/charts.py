@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .compute import group_label  # noqa: E402
@@ -45,8 +46,9 @@ def data_uri(svg: str) -> str:
 
 
 def rates_chart_title(dimension: str, measure: str) -> str:
-    return (f"{MEASURE_LABELS.get(measure, measure)} by "
-            f"{DIMENSION_LABELS.get(dimension, dimension).lower()}")
+    return _("%(measure)s by %(dimension)s") % {
+        "measure": MEASURE_LABELS.get(measure, measure),
+        "dimension": str(DIMENSION_LABELS.get(dimension, dimension)).lower()}
 
 
 def has_rates(entries: list[dict]) -> bool:
@@ -74,13 +76,13 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
     left.barh(ys, [r or 0 for r in rates], color=BLUE, height=0.6)
     for y, e, r in zip(ys, entries, rates, strict=True):
         if r is None:
-            note = "withheld" if e["suppressed"] else "n/a"
+            note = _("withheld") if e["suppressed"] else _("n/a")
             left.text(0, y, f" {note}", va="center", fontsize=8, color=GREY)
     if not any(r for r in rates if r):
         left.set_xlim(0, 1)
     left.set_yticks(ys, labels)
-    left.set_xlabel("Students per 1,000 enrolled")
-    left.set_title("Rate", loc="left", fontsize=9)
+    left.set_xlabel(_("Students per 1,000 enrolled"))
+    left.set_title(_("Rate"), loc="left", fontsize=9)
 
     right.axvline(1, color=GREY, linewidth=1, linestyle="--")
     shown = False
@@ -97,8 +99,9 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
     if not shown:
         right.set_xlim(0.5, 2)
     _log_ticks(right)
-    right.set_xlabel("Relative rate index (log scale), 95% interval")
-    right.set_title("Compared with the reference group", loc="left", fontsize=9)
+    # xgettext:no-python-format
+    right.set_xlabel(_("Relative rate index (log scale), 95% interval"))
+    right.set_title(_("Compared with the reference group"), loc="left", fontsize=9)
     # No title inside the image: the page's (and the PDF's) caption names the chart.
     fig.tight_layout()
     return _svg(fig)
@@ -155,10 +158,10 @@ def trend_chart(report: dict, measures: list[str] | None = None) -> str | None:
     for colour, measure in zip(colours, measures, strict=False):
         ys = [values.get((m, measure)) for m in months]
         ax.plot(xs, [float("nan") if y is None else y for y in ys], marker="o", markersize=3,
-                color=colour, label=MEASURE_LABELS.get(measure, measure))
+                color=colour, label=str(MEASURE_LABELS.get(measure, measure)))
     ax.set_xticks(xs, [m[2:] if len(months) > 12 else m for m in months], rotation=45,
                   ha="right")
-    ax.set_ylabel("Interactions")
+    ax.set_ylabel(_("Interactions"))
     ax.set_ylim(0, max(shown) * 1.1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     fig.tight_layout()

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interactions.codes import MEASURES
@@ -23,6 +24,13 @@ from .forms import ReportForm
 from .models import PublishedReport
 from .selectors import board_report, crdc_counts
 from .services import report_publish, report_title
+
+
+def _file_language(request: HttpRequest) -> str:
+    """The language of a downloaded file: ?language=es|en, else the page's language."""
+    chosen = request.GET.get("language", "")
+    codes = [code for code, _ in settings.LANGUAGES]
+    return chosen if chosen in codes else (translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
@@ -89,7 +97,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         messages.error(request, "Choose a school year or a period inside one first.")
         return redirect("reports:build")
     report = _report_from(request, form)
-    return _download(exports.render(report, fmt), fmt, exports.filename(report, fmt))
+    with translation.override(_file_language(request)):
+        content = exports.render(report, fmt)
+    return _download(content, fmt, exports.filename(report, fmt))
 
 
 @login_required
@@ -119,7 +129,8 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
     if measure not in MEASURES:
         measure = "referral_to_law_enforcement"
     context = report_context(report, measures=[measure])
-    context.update(snapshot=snapshot, measure=measure, formats=list(exports.FORMATS))
+    context.update(snapshot=snapshot, measure=measure, formats=list(exports.FORMATS),
+                   languages=settings.LANGUAGES, file_language=_file_language(request))
     return render(request, "reports/published.html", context)
 
 
@@ -132,10 +143,11 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content = snapshot.exact_bytes()
     report = json.loads(content)
     if fmt != "json":  # the other formats are rendered again from the published bytes
-        content = exports.render(report, fmt, published={
-            "at": snapshot.published_at, "by": snapshot.publisher_name,
-            "sha256": snapshot.sha256,
-        })
+        with translation.override(_file_language(request)):
+            content = exports.render(report, fmt, published={
+                "at": snapshot.published_at, "by": snapshot.publisher_name,
+                "sha256": snapshot.sha256,
+            })
     response = _download(content, fmt, exports.filename(report, fmt, prefix=f"published-{pk}"))
     if fmt == "json":
         response["X-Content-SHA256"] = snapshot.sha256

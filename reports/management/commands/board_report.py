@@ -1,5 +1,5 @@
 """`manage.py board_report (--school-year 2025-26 | --from DATE --to DATE) [--school CDS ...]
-[--unsuppressed] [--min-cell 10] --format json|csv|xlsx|pdf --output PATH` (interfaces.md).
+[--unsuppressed] [--min-cell 10] [--language en|es] --format json|csv|xlsx|pdf --output PATH`.
 
 Runs as the system (every school). The period must lie in one school year. `--output -`
 writes text formats (json, csv) to standard output."""
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from reports import exports
 from reports.selectors import PeriodError, board_report, system_user
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--min-cell", type=int, default=None,
                             help="suppress counts from 1 to this (default REPORT_MIN_CELL)")
         parser.add_argument("--format", required=True, choices=list(exports.FORMATS))
+        parser.add_argument("--language", default="en",
+                            choices=[code for code, _ in settings.LANGUAGES],
+                            help="language of the PDF, XLSX and CSV labels (default en)")
         parser.add_argument("--output", required=True,
                             help="file to write; - for standard output (json, csv)")
 
@@ -67,7 +72,8 @@ class Command(BaseCommand):
             )
         except PeriodError as exc:
             raise CommandError(str(exc)) from None
-        content = exports.render(report, fmt)
+        with translation.override(o["language"]):
+            content = exports.render(report, fmt)
         if output == "-":
             self.stdout.write(content.decode("utf-8"), ending="")
             return
