@@ -19,6 +19,7 @@ ROLE_MIGRATIONS = [
     "sro_program.migrations.0002_roles_and_training_topics",
     "sro_program.migrations.0003_assignment_override_permission",
     "interactions.migrations.0002_roles",
+    "interactions.migrations.0007_family_request_roles",
     "reports.migrations.0002_roles",
     "audit.migrations.0002_roles",
 ]
