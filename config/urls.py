@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from sro_program.forms import AdminLoginForm
+from sro_program.language import set_language
 
 from .views import protected_media
 
@@ -12,6 +13,8 @@ admin.site.site_title = "SRO Program"
 admin.site.index_title = "Agencies, officers, MOUs, assignments and training"
 
 urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("public/", include("public.urls")),
     path("accounts/", include("sro_program.auth_urls")),
     path("oidc/", include("sro_program.oidc_urls")),
     path("admin/", admin.site.urls),

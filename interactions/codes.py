@@ -1,123 +1,124 @@
 """The code lists (docs/codes.md). Codes are the stored values; labels are for people."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RaceEthnicity(models.TextChoices):
     AMERICAN_INDIAN_ALASKA_NATIVE = (
-        "american_indian_alaska_native", "American Indian or Alaska Native",
+        "american_indian_alaska_native", _("American Indian or Alaska Native"),
     )
-    ASIAN = "asian", "Asian"
-    PACIFIC_ISLANDER = "pacific_islander", "Pacific Islander"
-    FILIPINO = "filipino", "Filipino"
-    HISPANIC = "hispanic", "Hispanic or Latino"
-    AFRICAN_AMERICAN = "african_american", "African American"
-    WHITE = "white", "White"
-    TWO_OR_MORE = "two_or_more", "Two or more races"
-    NOT_REPORTED = "not_reported", "Not reported"
+    ASIAN = "asian", _("Asian")
+    PACIFIC_ISLANDER = "pacific_islander", _("Pacific Islander")
+    FILIPINO = "filipino", _("Filipino")
+    HISPANIC = "hispanic", _("Hispanic or Latino")
+    AFRICAN_AMERICAN = "african_american", _("African American")
+    WHITE = "white", _("White")
+    TWO_OR_MORE = "two_or_more", _("Two or more races")
+    NOT_REPORTED = "not_reported", _("Not reported")
 
 
 class Gender(models.TextChoices):
-    F = "F", "Female"
-    M = "M", "Male"
-    X = "X", "Nonbinary"
+    F = "F", _("Female")
+    M = "M", _("Male")
+    X = "X", _("Nonbinary")
 
 
 class Disability(models.TextChoices):
-    NONE = "none", "No disability"
-    IDEA = "idea", "IDEA (IEP)"
-    SECTION_504 = "504", "Section 504 only"
+    NONE = "none", _("No disability")
+    IDEA = "idea", _("IDEA (IEP)")
+    SECTION_504 = "504", _("Section 504 only")
 
 
 class YesNo(models.TextChoices):
-    Y = "Y", "Yes"
-    N = "N", "No"
+    Y = "Y", _("Yes")
+    N = "N", _("No")
 
 
 class Location(models.TextChoices):
-    CAMPUS = "campus", "On campus"
-    SCHOOL_ACTIVITY = "school_activity", "School activity"
-    SCHOOL_TRANSPORT = "school_transport", "School transportation"
-    OFF_CAMPUS = "off_campus", "Off campus"
+    CAMPUS = "campus", _("On campus")
+    SCHOOL_ACTIVITY = "school_activity", _("School activity")
+    SCHOOL_TRANSPORT = "school_transport", _("School transportation")
+    OFF_CAMPUS = "off_campus", _("Off campus")
 
 
 class InitiatedBy(models.TextChoices):
-    STAFF_REFERRAL = "staff_referral", "School staff called the SRO"
-    SRO_OBSERVED = "sro_observed", "SRO observed"
-    STUDENT_REQUEST = "student_request", "Student request"
-    PARENT_REQUEST = "parent_request", "Parent request"
-    CALL_FOR_SERVICE = "call_for_service", "Call for service"
-    OTHER = "other", "Other"
+    STAFF_REFERRAL = "staff_referral", _("School staff called the SRO")
+    SRO_OBSERVED = "sro_observed", _("SRO observed")
+    STUDENT_REQUEST = "student_request", _("Student request")
+    PARENT_REQUEST = "parent_request", _("Parent request")
+    CALL_FOR_SERVICE = "call_for_service", _("Call for service")
+    OTHER = "other", _("Other")
 
 
 class RequestedByRole(models.TextChoices):
-    TEACHER = "teacher", "Teacher"
-    ADMINISTRATOR = "administrator", "Administrator"
-    COUNSELOR = "counselor", "Counselor"
-    CAMPUS_SUPERVISOR = "campus_supervisor", "Campus supervisor"
-    OTHER_STAFF = "other_staff", "Other staff"
+    TEACHER = "teacher", _("Teacher")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    COUNSELOR = "counselor", _("Counselor")
+    CAMPUS_SUPERVISOR = "campus_supervisor", _("Campus supervisor")
+    OTHER_STAFF = "other_staff", _("Other staff")
 
 
 class Reason(models.TextChoices):
-    OFFENSE_AGAINST_PERSON = "offense_against_person", "Offense against a person"
-    PROPERTY_OFFENSE = "property_offense", "Property offense"
-    WEAPONS = "weapons", "Weapons"
-    DRUGS_ALCOHOL = "drugs_alcohol", "Drugs or alcohol"
-    THREAT_TO_SAFETY = "threat_to_safety", "Threat to safety"
-    WELFARE_CHECK = "welfare_check", "Welfare check"
-    TRUANCY = "truancy", "Truancy"
-    TRAFFIC = "traffic", "Traffic"
-    ASSIST_OTHER_AGENCY = "assist_other_agency", "Assist another agency"
-    CODE_OF_CONDUCT = "code_of_conduct", "Code of conduct (outside SRO role)"
-    MENTAL_HEALTH_CRISIS = "mental_health_crisis", "Mental health crisis (outside SRO role)"
-    OTHER = "other", "Other"
+    OFFENSE_AGAINST_PERSON = "offense_against_person", _("Offense against a person")
+    PROPERTY_OFFENSE = "property_offense", _("Property offense")
+    WEAPONS = "weapons", _("Weapons")
+    DRUGS_ALCOHOL = "drugs_alcohol", _("Drugs or alcohol")
+    THREAT_TO_SAFETY = "threat_to_safety", _("Threat to safety")
+    WELFARE_CHECK = "welfare_check", _("Welfare check")
+    TRUANCY = "truancy", _("Truancy")
+    TRAFFIC = "traffic", _("Traffic")
+    ASSIST_OTHER_AGENCY = "assist_other_agency", _("Assist another agency")
+    CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct (outside SRO role)")
+    MENTAL_HEALTH_CRISIS = "mental_health_crisis", _("Mental health crisis (outside SRO role)")
+    OTHER = "other", _("Other")
 
 
 OUTSIDE_SRO_ROLE_REASONS = {Reason.CODE_OF_CONDUCT, Reason.MENTAL_HEALTH_CRISIS}
 
 
 class Outcome(models.TextChoices):
-    NO_ACTION = "no_action", "No action"
-    WARNING = "warning", "Warning"
-    REFERRAL_SCHOOL_ADMIN = "referral_school_admin", "Referral to school administration"
-    REFERRAL_SUPPORT = "referral_support", "Referral to counselor or support staff"
-    RESTORATIVE = "restorative", "Restorative approach"
-    PARENT_CONTACTED = "parent_contacted", "Parent contacted"
-    MISCONDUCT_REPORT = "misconduct_report", "Report of student misconduct"
-    STATEMENT_OBTAINED = "statement_obtained", "Statement obtained"
-    SEARCH = "search", "Search"
-    PROPERTY_SEIZED = "property_seized", "Property seized"
-    CITATION = "citation", "Citation"
-    DIVERSION_REFERRAL = "diversion_referral", "Diversion referral"
-    PROSECUTION_REFERRAL = "prosecution_referral", "Referral for prosecution"
-    ARREST = "arrest", "Arrest (custodial)"
-    PSYCHIATRIC_HOLD = "psychiatric_hold", "Psychiatric hold (W&I 5150 / 5585)"
+    NO_ACTION = "no_action", _("No action")
+    WARNING = "warning", _("Warning")
+    REFERRAL_SCHOOL_ADMIN = "referral_school_admin", _("Referral to school administration")
+    REFERRAL_SUPPORT = "referral_support", _("Referral to counselor or support staff")
+    RESTORATIVE = "restorative", _("Restorative approach")
+    PARENT_CONTACTED = "parent_contacted", _("Parent contacted")
+    MISCONDUCT_REPORT = "misconduct_report", _("Report of student misconduct")
+    STATEMENT_OBTAINED = "statement_obtained", _("Statement obtained")
+    SEARCH = "search", _("Search")
+    PROPERTY_SEIZED = "property_seized", _("Property seized")
+    CITATION = "citation", _("Citation")
+    DIVERSION_REFERRAL = "diversion_referral", _("Diversion referral")
+    PROSECUTION_REFERRAL = "prosecution_referral", _("Referral for prosecution")
+    ARREST = "arrest", _("Arrest (custodial)")
+    PSYCHIATRIC_HOLD = "psychiatric_hold", _("Psychiatric hold (W&I 5150 / 5585)")
 
 
 class ForceType(models.TextChoices):
-    HANDCUFFED = "handcuffed", "Handcuffed"
-    PHYSICAL_CONTROL = "physical_control", "Physical control"
-    CHEMICAL_SPRAY = "chemical_spray", "Chemical spray"
-    ECD = "ecd", "Electronic control device"
-    IMPACT_WEAPON = "impact_weapon", "Impact weapon"
-    CANINE = "canine", "Canine"
-    FIREARM_POINTED = "firearm_pointed", "Firearm pointed"
-    FIREARM_DISCHARGED = "firearm_discharged", "Firearm discharged"
-    OTHER = "other", "Other"
+    HANDCUFFED = "handcuffed", _("Handcuffed")
+    PHYSICAL_CONTROL = "physical_control", _("Physical control")
+    CHEMICAL_SPRAY = "chemical_spray", _("Chemical spray")
+    ECD = "ecd", _("Electronic control device")
+    IMPACT_WEAPON = "impact_weapon", _("Impact weapon")
+    CANINE = "canine", _("Canine")
+    FIREARM_POINTED = "firearm_pointed", _("Firearm pointed")
+    FIREARM_DISCHARGED = "firearm_discharged", _("Firearm discharged")
+    OTHER = "other", _("Other")
 
 
 class Injury(models.TextChoices):
-    NONE = "none", "None"
-    MINOR = "minor", "Minor"
-    SERIOUS = "serious", "Serious"
-    DEATH = "death", "Death"
+    NONE = "none", _("None")
+    MINOR = "minor", _("Minor")
+    SERIOUS = "serious", _("Serious")
+    DEATH = "death", _("Death")
 
 
 class DeEscalationTechnique(models.TextChoices):
-    VERBAL = "verbal", "Verbal"
-    TIME_DISTANCE = "time_distance", "Time and distance"
-    SUPPORT_STAFF_CALLED = "support_staff_called", "Support staff called"
-    OTHER = "other", "Other"
+    VERBAL = "verbal", _("Verbal")
+    TIME_DISTANCE = "time_distance", _("Time and distance")
+    SUPPORT_STAFF_CALLED = "support_staff_called", _("Support staff called")
+    OTHER = "other", _("Other")
 
 
 # Report measures (docs/codes.md): each is a boolean column on Interaction, kept in step with the

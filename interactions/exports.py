@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .models import Interaction
 
@@ -28,7 +29,10 @@ COLUMNS = [
 
 def safe_cell(value):
     """The value, with a leading `'` when it is text that a spreadsheet would treat as a
-    formula (it begins with = + - @, a tab or a carriage return). Non-text passes through."""
+    formula (it begins with = + - @, a tab or a carriage return). A translated label becomes
+    text in the active language; other non-text passes through."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from authz.core import CustomScope, SchoolScope
+from authz.core import CustomScope, RestrictedQuerySet, SchoolScope
 from core.text_guard import no_immigration_status
 from mous.models import Agency
 from sro_program.models import GRADE_CHOICES, Officer, School
@@ -420,3 +421,81 @@ class DisclosureLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The disclosure log is append-only; entries cannot be deleted.")
+
+
+class FamilyRecordRequest(models.Model):
+    """A parent's, guardian's or eligible student's request to inspect the record of
+    disclosures of a student's education records (34 CFR 99.32(c)), filed on the public form.
+
+    It holds only what the family wrote; the records custodian verifies the requester's
+    identity (method and date recorded), links the student, and produces the disclosure log
+    as a PDF in the family's language. The fulfilment is itself written to the student's
+    disclosure log."""
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GUARDIAN = "guardian", _("Legal guardian")
+        ELIGIBLE_STUDENT = "eligible_student", _("Eligible student (18 or older)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending: identity not yet verified")
+        VERIFIED = "verified", _("Identity verified")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        CLOSED = "closed", _("Closed without disclosure")
+
+    class IdentityMethod(models.TextChoices):
+        IN_PERSON = "in_person", _("In person, with photo identification")
+        CALLBACK = "callback", _("Call back to the phone number in the student's record")
+        DOCUMENTS = "documents", _("Identity and custody documents checked")
+
+    requester_name = models.CharField(_("your full name"), max_length=200)
+    relationship = models.CharField(
+        _("relationship to the student"), max_length=20, choices=Relationship.choices
+    )
+    student_name = models.CharField(_("student's full name"), max_length=200)
+    student_birth_date = models.DateField(_("student's date of birth"))
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    contact = models.CharField(_("how to reach you"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    student = models.ForeignKey(
+        Student, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Linked by the custodian when identity is verified; never by the form.",
+    )
+    identity_method = models.CharField(max_length=20, choices=IdentityMethod.choices, blank=True)
+    identity_verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_reason = models.TextField(blank=True, validators=[no_immigration_status])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The records custodian (district-wide) works them; the school is the one the family named.
+    authz_scope = SchoolScope("school")
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("handle_familyrecordrequest",
+             "Can verify and fulfil families' requests for the disclosure record"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(status="closed")
+                | (Q(student__isnull=False) & ~Q(identity_method="")
+                   & Q(identity_verified_on__isnull=False)),
+                name="family_request_verified_has_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Family request #{self.pk} ({self.get_status_display()})"

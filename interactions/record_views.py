@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sro_program.authz import get_for_action, require_perm
 
+from .disclosure_pdf import LOG_COLUMNS, disclosure_log_pdf_bytes, log_rows
 from .exports import safe_row
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
 from .record_access import (
@@ -201,31 +199,6 @@ def disclosure_correct_view(request: HttpRequest, student_id: str, entry_pk: int
 
 # Exports -------------------------------------------------------------------------------------
 
-LOG_COLUMNS = [
-    "Recorded", "Entry", "Basis", "Requester", "Agency", "Records", "Legitimate interest",
-    "Decided by", "Access given on", "Further parties", "Note", "Corrects entry", "Recorded by",
-]
-def log_rows(entries) -> list[list[str]]:
-    rows = []
-    for entry in entries:
-        rows.append([
-            f"{timezone.localtime(entry.recorded_at):%Y-%m-%d %H:%M}",
-            entry.get_kind_display(),
-            entry.get_basis_display() if entry.basis else "",
-            entry.requester,
-            entry.agency,
-            entry.records,
-            entry.legitimate_interest,
-            entry.decided_by,
-            entry.access_date.isoformat() if entry.access_date else "",
-            entry.further_parties,
-            entry.note,
-            str(entry.corrects_id or ""),
-            entry.recorded_by_username,
-        ])
-    return rows
-
-
 @login_required
 def disclosure_log_csv(request: HttpRequest, student_id: str) -> HttpResponse:
     student = _student_for_log(request, student_id)
@@ -244,30 +217,12 @@ def disclosure_log_csv(request: HttpRequest, student_id: str) -> HttpResponse:
 
 @login_required
 def disclosure_log_pdf(request: HttpRequest, student_id: str) -> HttpResponse:
-    from weasyprint import HTML  # Pango is loaded only when a PDF is asked for
-
     student = _student_for_log(request, student_id)
-    entries = list(disclosure_log(student, request.user))
-    html = render_to_string(
-        "interactions/records/disclosure_log_pdf.html",
-        {
-            "student": student,
-            "entries": zip(entries, log_rows(entries), strict=True),
-            "columns": LOG_COLUMNS,
-            # Percent of the page per column (# first): room for the free-text columns.
-            "widths": [3, 8, 6, 8, 8, 8, 10, 10, 8, 6, 7, 6, 5, 7],
-            "generated_at": timezone.localtime(),
-            "generated_by": request.user,
-        },
-    )
-    # The template inlines its CSS and links nothing: WeasyPrint never calls the app over HTTP.
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant=settings.PDF_VARIANT)
+    user = request.user
+    pdf = disclosure_log_pdf_bytes(student, user=user,
+                                   produced_by=user.get_full_name() or user.username)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="disclosure-log-{student.student_id}.pdf"'
     )
     return response
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The disclosure log PDF loads no external resources ({url}).")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import family_views
 from . import record_views as views
 
 # Included by interactions/urls.py (app_name "interactions") under /interactions/.
@@ -16,4 +17,9 @@ urlpatterns = [
          name="disclosure_log_pdf"),
     path("records/students/<str:student_id>/log/<int:entry_pk>/correct/",
          views.disclosure_correct_view, name="disclosure_correct"),
+    path("records/family/", family_views.family_request_list, name="family_request_list"),
+    path("records/family/<int:pk>/", family_views.family_request_detail,
+         name="family_request_detail"),
+    path("records/family/<int:pk>/fulfil/", family_views.family_request_fulfil_view,
+         name="family_request_fulfil"),
 ]

@@ -17,6 +17,8 @@ import math
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 from .compute import group_label
 from .labels import DIMENSION_LABELS, MEASURE_LABELS
 from .stats import round_half_up
@@ -36,8 +38,9 @@ def _data_uri(svg: str) -> str:
 
 
 def rates_chart_title(dimension: str, measure: str) -> str:
-    return (f"{MEASURE_LABELS.get(measure, measure)} by "
-            f"{DIMENSION_LABELS.get(dimension, dimension).lower()}")
+    return _("%(measure)s by %(dimension)s") % {
+        "measure": MEASURE_LABELS.get(measure, measure),
+        "dimension": str(DIMENSION_LABELS.get(dimension, dimension)).lower()}
 
 
 def has_rates(entries: list[dict]) -> bool:

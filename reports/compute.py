@@ -12,6 +12,8 @@ import copy
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
+
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 from sro_program.models import GRADE_ORDER
 
@@ -56,9 +58,11 @@ def group_label(dimension: str, group: str) -> str:
     if choices is not None:
         for code, label in choices.choices:
             if code == group:
-                return label
+                return str(label)
     if dimension == "grade":
-        return {"TK": "TK", "KN": "K"}.get(group, f"Grade {group.lstrip('0') or '0'}")
+        if group in ("TK", "KN"):
+            return {"TK": "TK", "KN": "K"}[group]
+        return gettext("Grade %(grade)s") % {"grade": group.lstrip("0") or "0"}
     return group
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 
@@ -34,12 +36,12 @@ SCHOOL_MEASURES = ["contact", "referral_to_law_enforcement", "arrest", "citation
                    "use_of_force", "outside_sro_role"]
 
 
-DATETIME_FORMAT = "j F Y, P"  # 28 November 2026, 6:22 a.m.
-DATE_FORMAT = "j F Y"  # 1 July 2025
+DATETIME_FORMAT = gettext_noop("j F Y, P")  # 28 November 2026, 6:22 a.m.
+DATE_FORMAT = gettext_noop("j F Y")  # 1 July 2025
 # Which day the compliance section describes, and why (reports.selectors.compliance_as_of).
 AS_OF_NOTES = {
-    "period_end": "the last day of the period",
-    "today": "today: the period has not ended",
+    "period_end": gettext_lazy("the last day of the period"),
+    "today": gettext_lazy("today: the period has not ended"),
 }
 
 
@@ -56,7 +58,7 @@ def format_datetime(value) -> str:
             return value
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     value = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
-    return dateformat.format(value, DATETIME_FORMAT)
+    return dateformat.format(value, _(DATETIME_FORMAT))
 
 
 def format_date(value) -> str:
@@ -68,13 +70,13 @@ def format_date(value) -> str:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    return dateformat.format(value, DATE_FORMAT)
+    return dateformat.format(value, _(DATE_FORMAT))
 
 
 def format_month(value: str) -> str:
     """'2025-09' -> 'September 2025'; other text is returned as it is."""
     try:
-        return dateformat.format(dt.date.fromisoformat(f"{value}-01"), "F Y")
+        return dateformat.format(dt.date.fromisoformat(f"{value}-01"), _("F Y"))
     except (TypeError, ValueError):
         return value
 
@@ -120,7 +122,7 @@ def _significant(entry: dict, reference: bool = False) -> str:
         return WITHHELD
     if reference or entry.get("rri") is None or entry.get("rri_significant") is None:
         return DASH
-    return "yes" if entry["rri_significant"] else "no"
+    return _("yes") if entry["rri_significant"] else _("no")
 
 
 def _reference_note(entry: dict) -> str:
@@ -128,8 +130,8 @@ def _reference_note(entry: dict) -> str:
     (too few students, no one with the measure, withheld) the note says why."""
     reason = entry.get("rri_reason")
     if entry.get("rri") is not None or not reason or reason in WITHHELD_REASONS:
-        return "reference group"
-    return f"reference group; {reason_text(reason)}"
+        return _("reference group")
+    return _("reference group; %(reason)s") % {"reason": reason_text(reason)}
 
 
 def _rri(entry: dict) -> str:
@@ -164,7 +166,7 @@ def group_rows(report: dict, dimension: str, measure: str) -> list[dict]:
             "ci": _interval(e, is_reference),
             "significant": _significant(e, is_reference),
             "risk_ratio": _risk_ratio(e),
-            "risk_ratio_note": "alternate" if e["risk_ratio_method"] == "alternate_risk_ratio"
+            "risk_ratio_note": _("alternate") if e["risk_ratio_method"] == "alternate_risk_ratio"
             else (reason_text(e.get("risk_ratio_reason"))
                   if e.get("risk_ratio") is None and not s else ""),
             "note": rri_note if e["rri"] is None or is_reference else "",
@@ -247,7 +249,7 @@ def _share(shares: dict, withheld: set, name: str) -> str:
 def compliance_view(section: dict) -> dict:
     """The compliance section for people: labels instead of codes (TrainingTopic names,
     FERPA bases, statuses), "*" for withheld and "–" for not calculated."""
-    section = label_compliance(section)
+    section = label_compliance(section, relabel=True)
     inter = section.get("interactions") or {}
     shares = section.get("shares") or {}
     withheld = set(section.get("suppressed_counts") or [])
@@ -288,23 +290,23 @@ def compliance_view(section: dict) -> dict:
             ],
         },
         "incidents": [
-            row("Interactions", "interactions"),
-            row("Use of force", "use_of_force"),
-            row("GC 12525.2 reportable (firearm discharged, serious injury or death)",
+            row(_("Interactions"), "interactions"),
+            row(_("Use of force"), "use_of_force"),
+            row(_("GC 12525.2 reportable (firearm discharged, serious injury or death)"),
                 "gc12525_reportable"),
-            row("Serious injury or death", "serious_injury"),
-            row("Outside the SRO role (code of conduct or mental health crisis)",
+            row(_("Serious injury or death"), "serious_injury"),
+            row(_("Outside the SRO role (code of conduct or mental health crisis)"),
                 "outside_sro_role"),
-            row("of which code of conduct", "outside_code_of_conduct", indent=True),
-            row("of which mental health crisis", "outside_mental_health", indent=True),
+            row(_("of which code of conduct"), "outside_code_of_conduct", indent=True),
+            row(_("of which mental health crisis"), "outside_mental_health", indent=True),
         ] if inter else [],
         "shares": [
-            share("De-escalation attempted, of all interactions", "de_escalation_share"),
-            share("De-escalation attempted, of interactions with force",
+            share(_("De-escalation attempted, of all interactions"), "de_escalation_share"),
+            share(_("De-escalation attempted, of interactions with force"),
                   "de_escalation_share_of_force"),
-            share("Restorative approach, of all interactions", "restorative_share"),
-            share("Outside the SRO role, of all interactions", "outside_sro_role_share"),
-            share("Use of force, of all interactions", "use_of_force_share"),
+            share(_("Restorative approach, of all interactions"), "restorative_share"),
+            share(_("Outside the SRO role, of all interactions"), "outside_sro_role_share"),
+            share(_("Use of force, of all interactions"), "use_of_force_share"),
         ] if shares else [],
     }
 
@@ -321,13 +323,16 @@ def report_context(report: dict, *, measures: list[str] | None = None,
             if dimension in REFERENCE_GROUPS else None,
             "tables": [
                 {"measure": m, "label": MEASURE_LABELS[m], "rows": group_rows(report, dimension, m),
-                 "caption": f"{MEASURE_LABELS[m]} by {DIMENSION_LABELS[dimension].lower()}"}
+                 "caption": _("%(measure)s by %(dimension)s") % {
+                     "measure": MEASURE_LABELS[m],
+                     "dimension": str(DIMENSION_LABELS[dimension]).lower()}}
                 for m in measures
             ],
             "stages": [
                 {"measure": m, "label": MEASURE_LABELS[m], "rows": stage_rows(report, dimension, m),
-                 "caption": f"{MEASURE_LABELS[m]} per 100 students contacted, by "
-                            f"{DIMENSION_LABELS[dimension].lower()}"}
+                 "caption": _("%(measure)s per 100 students contacted, by %(dimension)s") % {
+                     "measure": MEASURE_LABELS[m],
+                     "dimension": str(DIMENSION_LABELS[dimension]).lower()}}
                 for m in STAGE_MEASURES if m in measures or measures == KEY_MEASURES
             ],
         })
@@ -341,8 +346,9 @@ def report_context(report: dict, *, measures: list[str] | None = None,
         "school_names": [report.get("school_names", {}).get(c, c) for c in params["schools"]],
         "method": method_note(params),
         "generated_text": format_datetime(report.get("generated_at")),
-        "period_text": f"{format_date(params.get('date_from'))} to "
-                       f"{format_date(params.get('date_to'))}",
+        "period_text": _("%(start)s to %(end)s") % {
+            "start": format_date(params.get("date_from")),
+            "end": format_date(params.get("date_to"))},
         "notes": report.get("notes", []),
         "totals": totals_rows(report),
         "dimensions": dimensions,

@@ -1,32 +1,34 @@
 """Words for people: labels of measures and dimensions, and the plain-language method note
 that every format of the report carries."""
 
+from django.utils.translation import gettext_lazy as _
+
 MEASURE_LABELS = {
-    "contact": "Students contacted by an SRO",
-    "referral_to_law_enforcement": "Referral to law enforcement",
-    "arrest": "Arrest",
-    "citation": "Citation",
-    "prosecution_referral": "Referral for prosecution",
-    "diversion_referral": "Diversion referral",
-    "misconduct_report": "Report of student misconduct",
-    "referral_school_admin": "Referral to school administration",
-    "referral_support": "Referral to counselor or support staff",
-    "restorative": "Restorative approach",
-    "search": "Search",
-    "use_of_force": "Use of force",
-    "psychiatric_hold": "Psychiatric hold",
-    "outside_sro_role": "Outside the SRO role",
+    "contact": _("Students contacted by an SRO"),
+    "referral_to_law_enforcement": _("Referral to law enforcement"),
+    "arrest": _("Arrest"),
+    "citation": _("Citation"),
+    "prosecution_referral": _("Referral for prosecution"),
+    "diversion_referral": _("Diversion referral"),
+    "misconduct_report": _("Report of student misconduct"),
+    "referral_school_admin": _("Referral to school administration"),
+    "referral_support": _("Referral to counselor or support staff"),
+    "restorative": _("Restorative approach"),
+    "search": _("Search"),
+    "use_of_force": _("Use of force"),
+    "psychiatric_hold": _("Psychiatric hold"),
+    "outside_sro_role": _("Outside the SRO role"),
 }
 
 DIMENSION_LABELS = {
-    "race_ethnicity": "Race or ethnicity",
-    "gender": "Gender",
-    "disability": "Disability",
-    "english_learner": "English learner",
-    "foster_youth": "Foster youth",
-    "homeless": "Homeless",
-    "socioeconomically_disadvantaged": "Socioeconomically disadvantaged",
-    "grade": "Grade",
+    "race_ethnicity": _("Race or ethnicity"),
+    "gender": _("Gender"),
+    "disability": _("Disability"),
+    "english_learner": _("English learner"),
+    "foster_youth": _("Foster youth"),
+    "homeless": _("Homeless"),
+    "socioeconomically_disadvantaged": _("Socioeconomically disadvantaged"),
+    "grade": _("Grade"),
 }
 
 # Why a figure is withheld or not calculated, in the words of a table cell (the method note
@@ -34,47 +36,48 @@ DIMENSION_LABELS = {
 # test checks it names every reason the computation can give.
 SHORT_REASON = {
     None: "",
-    "suppressed": "withheld",
-    "reference_suppressed": "reference withheld",
-    "comparison_suppressed": "comparison withheld",
-    "group_below_min_n": "group too small",
-    "reference_below_min_n": "reference too small",
-    "group_below_min_cell": "too few students with the outcome",
-    "comparison_below_min_cell": "comparison group too small",
-    "comparison_below_min_n": "comparison group too small",
-    "zero_count": "zero count",
+    "suppressed": _("withheld"),
+    "reference_suppressed": _("reference withheld"),
+    "comparison_suppressed": _("comparison withheld"),
+    "group_below_min_n": _("group too small"),
+    "reference_below_min_n": _("reference too small"),
+    "group_below_min_cell": _("too few students with the outcome"),
+    "comparison_below_min_cell": _("comparison group too small"),
+    "comparison_below_min_n": _("comparison group too small"),
+    "zero_count": _("zero count"),
     "no_reference_group": "",
-    "not_reported": "not compared",
-    "count_exceeds_denominator": "count exceeds enrolled",
+    "not_reported": _("not compared"),
+    "count_exceeds_denominator": _("count exceeds enrolled"),
 }
 
 
 def reason_text(code) -> str:
     """The words for a reason code ("" for none); an unknown code is shown as it is."""
-    return SHORT_REASON.get(code, code or "")
+    return str(SHORT_REASON.get(code, code or ""))
 
 METHOD_NOTE = [
-    "What is counted. Every submitted interaction between a School Resource Officer and a "
+    _("What is counted. Every submitted interaction between a School Resource Officer and a "
     "student in the period, at the selected schools. Drafts and voided records are left out. "
-    "Each figure is given as instances (interactions) and as students (each student once).",
-    "Groups. A student's group is the demographic information on the school roster for that "
-    "school year, recorded with each interaction.",
-    "Rate per 1,000. Students with the outcome for every 1,000 students enrolled in the group. "
+    "Each figure is given as instances (interactions) and as students (each student once)."),
+    _("Groups. A student's group is the demographic information on the school roster for that "
+    "school year, recorded with each interaction."),
+    _("Rate per 1,000. Students with the outcome for every 1,000 students enrolled in the group. "
     "Stage rates count students with the outcome for every 100 students of the group who had "
-    "any contact with an SRO.",
-    "Relative rate index (RRI). A group's rate divided by the rate of a reference group "
+    "any contact with an SRO."),
+    # xgettext:no-python-format
+    _("Relative rate index (RRI). A group's rate divided by the rate of a reference group "
     "(White students; female students; students without a disability; students not in the "
     "group for the yes/no groups). An RRI of 2 means twice the rate. The 95% interval shows "
     "the uncertainty; when the whole interval lies above or below 1 the difference is "
     "statistically significant. No RRI is given for groups of fewer than {min_n} students or "
-    "when a count is zero.",
-    "Risk ratio. A group's risk divided by the risk of all other groups together, given only "
+    "when a count is zero."),
+    _("Risk ratio. A group's risk divided by the risk of all other groups together, given only "
     "when the group has at least {risk_min_cell} students with the outcome and {min_n} "
-    "enrolled (the federal IDEA method).",
-    "Privacy. California publishes no count from 1 to {k}. In the published report such "
+    "enrolled (the federal IDEA method)."),
+    _("Privacy. California publishes no count from 1 to {k}. In the published report such "
     "counts are replaced by an asterisk, and so are enough other counts that a withheld one "
     "cannot be worked out by subtraction from a total. Rates and ratios computed from a "
-    "withheld count are withheld too. Zeros are shown.",
+    "withheld count are withheld too. Zeros are shown."),
 ]
 
 
@@ -86,7 +89,7 @@ def method_note(parameters: dict) -> list[str]:
         "risk_min_cell": parameters.get("risk_ratio_min_cell", MIN_CELL),
         "k": parameters.get("min_cell", MIN_CELL),
     }
-    note = [paragraph.format(**values) for paragraph in METHOD_NOTE]
+    note = [str(paragraph).format(**values) for paragraph in METHOD_NOTE]
     if parameters.get("disclosure_statement"):  # the audited guarantee of a published report
         note.append(parameters["disclosure_statement"])
     return note
@@ -119,18 +122,19 @@ def _choice_labels() -> dict[str, dict[str, str]]:
     from interactions.models import DisclosureLogEntry, RecordAccessRequest
 
     return {
-        "basis": dict(RecordAccessRequest.Basis.choices),
-        "status": dict(RecordAccessRequest.Status.choices),
-        "kind": dict(DisclosureLogEntry.Kind.choices),
+        "basis": {k: str(v) for k, v in RecordAccessRequest.Basis.choices},
+        "status": {k: str(v) for k, v in RecordAccessRequest.Status.choices},
+        "kind": {k: str(v) for k, v in DisclosureLogEntry.Kind.choices},
     }
 
 
-def label_compliance(section: dict) -> dict:
+def label_compliance(section: dict, *, relabel: bool = False) -> dict:
     """A copy of a compliance section in which every code a person reads also has its label:
     each officer's `missing_training` (topic codes) gets `missing_training_topics`
     ([{"code", "label"}], TrainingTopic names), and record-access entries get `basis_label`,
     `status_label` and `kind_label`. Labels already present are kept, so it can be applied
-    again to a report that has them (and fills them in for older snapshots)."""
+    again to a report that has them (and fills them in for older snapshots); `relabel`
+    replaces the FERPA labels by those of the active language (pages and files for people)."""
     import copy
 
     section = copy.deepcopy(section or {})
@@ -150,7 +154,7 @@ def label_compliance(section: dict) -> dict:
         for key, fields in (("requests", ("basis", "status")), ("log_entries", ("basis", "kind"))):
             for entry in access.get(key) or []:
                 for field in fields:
-                    if f"{field}_label" not in entry and field in entry:
+                    if (relabel or f"{field}_label" not in entry) and field in entry:
                         code = entry[field]
                         entry[f"{field}_label"] = (choices[field].get(code)
                                                    or humanize_code(code))

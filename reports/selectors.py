@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, F, Q
+from django.utils import translation
 
 from interactions.codes import DIMENSIONS, MEASURES, Reason, school_year_of
 from interactions.models import DisclosureLogEntry, Enrollment, Interaction, RecordAccessRequest
@@ -556,6 +557,15 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
         totals = qs.aggregate(**{f"c_{name}": Count("id", filter=q)
                                  for name, q in filters.items()})
         incidents = {name: totals[f"c_{name}"] for name in INCIDENTS}
+    # The report's data carries English labels whatever the builder's language; pages and
+    # files for people label the codes again in their language (display.compliance_view).
+    with translation.override("en"):
+        return _labelled_compliance(day, date_to, school_year, mous, officers, staff,
+                                    requests_by_basis, log_by_basis, incidents)
+
+
+def _labelled_compliance(day, date_to, school_year, mous, officers, staff, requests_by_basis,
+                         log_by_basis, incidents) -> dict:
     return label_compliance({
         "as_of": day.isoformat(),
         # Why that day: the period's last day, or today while the period runs.

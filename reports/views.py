@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interactions.codes import MEASURES
@@ -30,6 +31,13 @@ from .services import (
     report_title,
     report_withdraw,
 )
+
+
+def _file_language(request: HttpRequest) -> str:
+    """The language of a downloaded file: ?language=es|en, else the page's language."""
+    chosen = request.GET.get("language", "")
+    codes = [code for code, _ in settings.LANGUAGES]
+    return chosen if chosen in codes else (translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def _download(content: bytes, fmt: str, name: str, request: HttpRequest | None = None
@@ -102,7 +110,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         messages.error(request, "Choose a school year or a period inside one first.")
         return redirect("reports:build")
     report = _report_from(request, form)
-    return _download(exports.render(report, fmt), fmt, exports.filename(report, fmt), request)
+    with translation.override(_file_language(request)):
+        content = exports.render(report, fmt)
+    return _download(content, fmt, exports.filename(report, fmt), request)
 
 
 def _confirm_page(request: HttpRequest, form: ReportForm, publication: Publication,
@@ -187,7 +197,8 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
     context = report_context(report, measures=[measure])
     context.update(snapshot=snapshot, measure=measure, formats=list(exports.FORMATS),
                    can_withdraw=request.user.has_perm("reports.withdraw_report")
-                   and not snapshot.withdrawn)
+                   and not snapshot.withdrawn,
+                   languages=settings.LANGUAGES, file_language=_file_language(request))
     return render(request, "reports/published.html", context)
 
 
@@ -200,11 +211,13 @@ def published_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content = snapshot.exact_bytes()
     report = json.loads(content)
     if fmt != "json":  # the other formats are rendered again from the published bytes
-        content = exports.render(report, fmt, published={
-            "at": snapshot.published_at, "by": snapshot.publisher_name,
-            "sha256": snapshot.sha256, "withdrawn": snapshot.withdrawn,
-            "withdrawn_at": snapshot.withdrawn_at, "withdrawn_reason": snapshot.withdrawn_reason,
-        })
+        with translation.override(_file_language(request)):
+            content = exports.render(report, fmt, published={
+                "at": snapshot.published_at, "by": snapshot.publisher_name,
+                "sha256": snapshot.sha256, "withdrawn": snapshot.withdrawn,
+                "withdrawn_at": snapshot.withdrawn_at,
+                "withdrawn_reason": snapshot.withdrawn_reason,
+            })
     prefix = f"published-{pk}" + ("-WITHDRAWN" if snapshot.withdrawn else "")
     response = _download(content, fmt, exports.filename(report, fmt, prefix=prefix), request)
     if fmt == "json":

@@ -22,6 +22,8 @@ class SroProgramConfig(AppConfig):
 
         guard_model_dates()
 
+        from . import language  # noqa: F401  (restores a person's language at sign-in)
+
         checks.register(client_ip.check_trusted_proxies, checks.Tags.security)
 
         user_login_failed.connect(signin_throttle.on_login_failed, dispatch_uid="signin_ceiling")

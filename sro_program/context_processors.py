@@ -1,4 +1,5 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .scoping import sees_all_schools
@@ -26,6 +27,8 @@ def navigation(request) -> dict:
         add("Review queue", "interactions:review_queue")
     if user.has_perm("interactions.view_recordaccessrequest"):
         add("Record access", "interactions:record_access_list")
+    if user.has_perm("interactions.view_familyrecordrequest"):
+        add(_("Family requests"), "interactions:family_request_list")
     if user.has_perm("sro_program.view_assignment"):
         add("Compliance", "sro_program:compliance")
     if user.has_perm("sro_program.view_presentationrequest"):

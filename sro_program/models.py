@@ -422,3 +422,19 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class LanguagePreference(models.Model):
+    """The interface language a person chose with the language switcher. It follows them to
+    every new session (restored at sign-in); without it the browser's language decides."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    authz_scope = NEVER_LISTED
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"

@@ -67,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # give program roles and schools; never superuser powers, never delete.
         "auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group",
         "sro_program.delete_schoolmembership",
+        "interactions.view_familyrecordrequest",
     ],
     SUPERINTENDENT: [
         *_views(_MOUS), *_views(_PROGRAM), VIEW_ALL_SCHOOLS, *DESIGNEE_DECISIONS,
@@ -110,6 +111,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "interactions.view_student", "interactions.view_enrollment",
         "interactions.view_recordaccessrequest", "interactions.decide_recordaccessrequest",
         "interactions.view_disclosurelogentry", "interactions.add_disclosurelogentry",
+        # Families' requests for their child's disclosure record (34 CFR 99.32(c)).
+        "interactions.view_familyrecordrequest", "interactions.handle_familyrecordrequest",
         "reports.view_publishedreport",
     ],
     BOARD_MEMBER: ["reports.view_publishedreport"],

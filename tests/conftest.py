@@ -8,8 +8,32 @@ from django.test import Client
 from sro_program import roles
 from tests.factories import SchoolFactory, UserFactory
 
+
+def _compile_catalogues() -> None:
+    """`make test` compiles the message catalogues; a bare pytest run compiles a stale one
+    here, so the Spanish pages are tested against the .po files in the repository."""
+    from pathlib import Path
+
+    import polib
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+
+
+_compile_catalogues()
+
 # Live-server browser tests call the ORM from the test thread next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (public pages, per-client rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,12 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from interactions.models import DisclosureLogEntry, Interaction, RecordAccessRequest
+from interactions.models import (
+    DisclosureLogEntry,
+    FamilyRecordRequest,
+    Interaction,
+    RecordAccessRequest,
+)
 from reports.models import PublishedReport
 from sro_program import roles
 from sro_program.models import PresentationRequest
@@ -103,6 +108,14 @@ EXPECTATIONS = {
     "reports:crdc": expect(FORBIDDEN, superintendent=OK),
     "reports:published": ALL_SIGNED_IN,
     "reports:published_download": ALL_SIGNED_IN,
+    "interactions:family_request_list": expect(FORBIDDEN, district_admin=OK, custodian=OK),
+    "interactions:family_request_detail": expect(FORBIDDEN, district_admin=OK, custodian=OK),
+    "interactions:family_request_fulfil": expect(NOT_ALLOWED),
+    "set_language": expect(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+    # Public pages: everyone, signed in or not.
+    **{name: expect(OK, anonymous=OK) for name in (
+        "public:index", "public:report", "public:download", "public:policy", "public:mou",
+        "public:methods", "public:family_request", "public:family_request_sent")},
 }
 
 # Admin: only staff users get in; everyone else is sent to the admin sign-in page. Custom admin
@@ -180,6 +193,11 @@ def world(db):
         content={"schema": "sro-board-report/1"}, content_bytes=b'{"schema":"sro-board-report/1"}',
         sha256="0" * 64, published_by=people["superintendent"],
     )
+    family_request = FamilyRecordRequest.objects.create(
+        requester_name="A parent", relationship="parent", student_name="A student",
+        student_birth_date=dt.date(2010, 1, 1), school=school_a, contact="555-0100",
+        language="en",
+    )
     from django.core.files.base import ContentFile
 
     assignment.mou.document.save("signed.pdf", ContentFile(b"%PDF-1.7 signed"), save=False)
@@ -206,6 +224,10 @@ def world(db):
         "reports:published": {"pk": published.pk},
         "reports:published_download": {"pk": published.pk, "fmt": "json"},
         "reports:withdraw": {"pk": published.pk},
+        "interactions:family_request_detail": {"pk": family_request.pk},
+        "interactions:family_request_fulfil": {"pk": family_request.pk},
+        "public:report": {"pk": published.pk},
+        "public:download": {"pk": published.pk, "fmt": "json"},
     }
     return {"people": people, "kwargs": kwargs, "school_a": school_a,
             "objects": {"mou": assignment.mou, "interaction": interaction}}
@@ -317,6 +339,8 @@ POST_EXPECTATIONS = {
     "interactions:disclosure_correct": expect(FORBIDDEN, custodian=ALLOWED, staff_other=HIDDEN),
     "reports:publish": expect(FORBIDDEN, superintendent=ALLOWED),
     "reports:withdraw": expect(FORBIDDEN, superintendent=ALLOWED),
+    "interactions:family_request_fulfil": expect(FORBIDDEN, custodian=ALLOWED),
+    "set_language": expect(ALLOWED, anonymous=ALLOWED),
 }
 
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "sro_program",
     "interactions",
     "reports",
+    # Public transparency pages and the families' request form: on top, nothing imports it.
+    "public",
     # The audit trail listens to every app's history; nothing imports it.
     "audit",
 ]
@@ -70,11 +72,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: browser (Accept-Language) or the switcher's cookie; unknown -> English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sro_program.middleware.IdleSessionTimeoutMiddleware",
     "sro_program.middleware.NoStoreForSignedInMiddleware",
+    # A signed-in person's saved language wins over cookie and browser.
+    "sro_program.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sro_program.middleware.AdminDateRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "django.template.context_processors.i18n",
                 "sro_program.context_processors.navigation",
                 "sro_program.oidc.context",
             ],
@@ -130,7 +137,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+# English and Spanish; anything else falls back to English. Catalogues: locale/ (the .po files
+# are in git; `make run`, `make test` and CI compile them to .mo).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "sro_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
@@ -215,6 +231,28 @@ CONTENT_SECURITY_POLICY = {
 # Every PDF (board report, MOU summary, disclosure log) is tagged PDF/UA-1: a structure tree
 # with headings, tables and their headers, the language, the title and the charts' alt text.
 PDF_VARIANT = "pdf/ua-1"
+
+# The cache: per process by default; CACHE_URL (e.g. redis://... or dbcache://table) shares it
+# (public page cache and per-client rate limits) between instances.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Public pages: requests per client per window (requests, seconds); the family request form
+# accepts a few posts per client per hour, no sooner than PUBLIC_FORM_MIN_SECONDS after it was
+# shown and no later than PUBLIC_FORM_MAX_AGE_SECONDS.
+PUBLIC_RATE_LIMIT = (env.int("PUBLIC_RATE_LIMIT", default=60), 60)
+PUBLIC_FORM_RATE_LIMIT = (env.int("PUBLIC_FORM_RATE_LIMIT", default=5), 60 * 60)
+PUBLIC_FORM_MIN_SECONDS = env.int("PUBLIC_FORM_MIN_SECONDS", default=3)
+PUBLIC_FORM_MAX_AGE_SECONDS = 2 * 60 * 60
+PUBLIC_FORM_MAX_BYTES = 8 * 1024
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+
+# Email is optional. When RECORDS_CUSTODIAN_EMAIL and a mail server (EMAIL_HOST) or another
+# backend are configured, the custodian is told of new family requests.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="sro-program@localhost")
+RECORDS_CUSTODIAN_EMAIL = env("RECORDS_CUSTODIAN_EMAIL", default="")
 
 FULL_TIME_WEEK_HOURS = env("FULL_TIME_WEEK_HOURS")
 REPORT_MIN_CELL = env("REPORT_MIN_CELL")

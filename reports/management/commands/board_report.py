@@ -1,5 +1,6 @@
 """`manage.py board_report (--school-year 2025-26 | --from DATE --to DATE) [--school CDS ...]
-[--unsuppressed] [--min-cell 10] --format json|csv|xlsx|pdf --output PATH` (docs/formats.md).
+[--unsuppressed] [--min-cell 10] [--language en|es] --format json|csv|xlsx|pdf --output PATH`
+(docs/formats.md).
 
 Runs as the system (every school). The period must lie in one school year. `--output -`
 writes text formats (json, csv) to standard output."""
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from reports import exports
 from reports.selectors import PeriodError, board_report, system_user
@@ -38,6 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--published", type=int, metavar="ID",
                             help="write this published snapshot instead of building a report")
         parser.add_argument("--format", required=True, choices=list(exports.FORMATS))
+        parser.add_argument("--language", default="en",
+                            choices=[code for code, _ in settings.LANGUAGES],
+                            help="language of the PDF, XLSX and CSV labels (default en)")
         parser.add_argument("--output", required=True,
                             help="file to write; - for standard output (json, csv)")
 
@@ -71,7 +77,8 @@ class Command(BaseCommand):
             )
         except PeriodError as exc:
             raise CommandError(str(exc)) from None
-        content = exports.render(report, fmt)
+        with translation.override(o["language"]):
+            content = exports.render(report, fmt)
         if output == "-":
             self.stdout.write(content.decode("utf-8"), ending="")
             return
