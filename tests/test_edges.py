@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from interactions.models import DisclosureLogEntry, RecordAccessRequest
+from interactions.models import DisclosureLogEntry, FamilyRecordRequest, RecordAccessRequest
 from mous.pdf import simple_pdf
 from reports.models import PublishedReport
 from sro_program.models import PresentationRequest
@@ -30,6 +30,7 @@ EXTREME_VALUES = [
 KNOWN_PARAMS = {
     "on", "status", "page", "student", "q", "school_cds", "date", "measure", "format",
     "unsuppressed", "school_year", "date_from", "date_to", "occurred_month", "year", "month",
+    "language",
 }
 
 
@@ -89,6 +90,11 @@ def world(db):
         content={"schema": "sro-board-report/1"}, content_bytes=b'{"schema":"sro-board-report/1"}',
         sha256="0" * 64, published_by=superuser,
     )
+    family_request = FamilyRecordRequest.objects.create(
+        requester_name="A parent", relationship="parent", student_name="A student",
+        student_birth_date=dt.date(2010, 1, 1), school=school, contact="555-0100",
+        language="en",
+    )
     mou = assignment.mou
     mou.document.save("signed.pdf", ContentFile(simple_pdf(["Signed"])), save=False)
     type(mou).objects.filter(pk=mou.pk).update(document=mou.document.name)
@@ -106,6 +112,11 @@ def world(db):
         "reports:export": {"fmt": "csv"},
         "reports:published": {"pk": published.pk},
         "reports:published_download": {"pk": published.pk, "fmt": "json"},
+        "reports:withdraw": {"pk": published.pk},
+        "public:report": {"pk": published.pk},
+        "public:download": {"pk": published.pk, "fmt": "json"},
+        "interactions:family_request_detail": {"pk": family_request.pk},
+        "interactions:family_request_fulfil": {"pk": family_request.pk},
         "interactions:record_access_detail": {"pk": request.pk},
         "interactions:record_access_decide": {"pk": request.pk},
         "interactions:disclosure_log": {"student_id": student_id},

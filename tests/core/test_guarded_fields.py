@@ -33,6 +33,9 @@ EXEMPT = {
     ("sro_program.StaffTraining", "person_name"): "a person's name",
     ("interactions.Student", "last_name"): "a person's name",
     ("interactions.Student", "first_name"): "a person's name",
+    ("interactions.FamilyRecordRequest", "requester_name"): "a person's name",
+    ("interactions.FamilyRecordRequest", "student_name"): "a person's name",
+    ("interactions.FamilyRecordRequest", "contact"): "a phone number or address to reply to",
     # Written by the system from the signed-in account, never typed.
     ("mous.MOUTransition", "acting_username"): "account name, written by the system",
     ("interactions.DisclosureLogEntry", "decided_by"): "account name, written by the system",

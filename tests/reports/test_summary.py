@@ -84,6 +84,6 @@ def test_appendix_drops_a_table_whose_every_row_is_withheld_and_names_it():
 def test_dot_plot_is_plain_svg_and_says_withheld():
     svg = charts.rates_chart(_report(), "race_ethnicity", "referral_to_law_enforcement")
     assert svg.startswith("<svg") and "withheld for privacy" in svg
-    assert "1.9 (1.5–2.4) *sig." in svg
+    assert "1.9 (1.5–2.4) significant" in svg
     assert "#" not in svg.replace("#000000", "").replace("#555555", "").replace(
         "#BBBBBB", "").replace("#FFFFFF", "")  # greys only: readable in greyscale
