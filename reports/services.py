@@ -51,7 +51,7 @@ def audit_summary(record: dict | None, k: int) -> str:
     """One line: what the disclosure audit found (the confirmation page, the published page
     and `publish_report` print it)."""
     if not record:
-        return "audit: none (published before the disclosure audit)"
+        return "Privacy audit: none (published before the disclosure audit)"
     if not record.get("small_counts_withheld"):
         narrowest = f"no count of 1..{k} withheld"
     elif record.get("narrowest_interval") is None:
@@ -60,7 +60,7 @@ def audit_summary(record: dict | None, k: int) -> str:
         narrowest = (f"narrowest range of a withheld count of 1..{k}: "
                      f"{record['narrowest_interval']}")
     with_ = ", ".join(str(i) for i in record.get("audited_with") or []) or "none"
-    return (f"audit: {record['counts_withheld']} counts withheld; {narrowest}; "
+    return (f"Privacy audit: {record['counts_withheld']} counts withheld; {narrowest}; "
             f"audited with snapshots: {with_}; solver {record['solver_seconds']:.2f} s")
 
 

@@ -37,7 +37,7 @@ def test_command_publishes_with_its_audit_and_again_gives_the_same_id(dataset, s
     assert lines[0].startswith("published ")
     pk = int(lines[0].split()[1])
     snapshot = PublishedReport.objects.get(pk=pk)
-    assert lines[1].startswith("audit: ")
+    assert lines[1].startswith("Privacy audit: ")
     assert f"{snapshot.counts_withheld} counts withheld" in lines[1]
     assert snapshot.counts_withheld > 0 and snapshot.solver_seconds is not None
     assert snapshot.narrowest_interval is not None and snapshot.narrowest_interval >= 10

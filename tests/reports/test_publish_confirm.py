@@ -39,7 +39,7 @@ def test_publishing_shows_what_will_be_published_before_anything_is_stored(
     assert not PublishedReport.objects.exists()
     assert 'data-testid="publish-confirm"' in html
     assert "SRO interactions 2025-26" in html  # the title it will have
-    assert page.context["audit_line"].startswith("audit: ")
+    assert page.context["audit_line"].startswith("Privacy audit: ")
     assert 'data-testid="audit-line"' in html
     assert "key findings" in html  # the summary a board member will read first
     # A POST without the confirmed key shows the confirmation again, publishing nothing.
