@@ -105,7 +105,10 @@ def rerun_data_migrations() -> None:
     (serialized_rollback would collide with the content types the flush re-creates.)"""
     from django.contrib.auth.models import Group
 
-    if Group.objects.exists():
+    from sro_program.models import TrainingTopic
+
+    # Roles alone are not enough: ensure_roles() rebuilds them after a flush, topics it does not.
+    if Group.objects.exists() and TrainingTopic.objects.exists():
         return
     ours = {a.label for a in apps.get_app_configs() if Path(a.path).parent == ROOT}
     loader = MigrationLoader(connection)
