@@ -425,9 +425,13 @@ class _Audit:
         """The component of `start` among the unknown counts (linked through relations)."""
         seen = {start}
         stack = [start]
+        done: set[int] = set()  # each relation is read once
         while stack:
             k_ = stack.pop()
             for r in self.by_key[k_]:
+                if r in done:
+                    continue
+                done.add(r)
                 for kk, _ in self.relations[r][0]:
                     if kk in unknown and kk not in seen:
                         seen.add(kk)
@@ -436,9 +440,16 @@ class _Audit:
 
     def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
                   ) -> dict[str, tuple[float, float]]:
-        """For each target, a range of values it can take. With `certify_k`, targets whose
-        true value is known may be certified by one shared LP: the range is then a proven
-        sub-range at least certify_k wide; otherwise the exact LP interval (min and max)."""
+        """For each target, a range of values it can take. With `certify_k`, a target may be
+        certified instead of solved for: the range is then a proven sub-range at least
+        certify_k wide, spanned by feasible points (docs/methods.md, "Speed"); otherwise it
+        is the exact LP interval (min and max).
+
+        Certification: the true counts are one feasible point. A few shared linear programs
+        ("move every uncertified target up by as much as k, in total as much as possible",
+        then down) give more feasible points; a target whose values over these points span k
+        or more is certified, since every value between two feasible points is feasible
+        (the feasible set is convex). Only the targets left need LPs of their own."""
         variables = sorted(comp)
         col = {k_: i for i, k_ in enumerate(variables)}
         rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
@@ -469,12 +480,43 @@ class _Audit:
         rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
         n_rows = len(rhs)
         matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)), shape=(n_rows, n))
+        truth = None
+        if certify_k and len(targets) > 2:
+            vals = [self.truth.get(k_) for k_ in variables]
+            if all(v is not None for v in vals):
+                point = np.array(vals, dtype=float)
+                lhs = matrix @ point
+                # The true counts certify nothing unless they satisfy every relation used
+                # (they do unless the data changed since an earlier publication).
+                if (np.all(np.abs(lhs[:n_eq] - rhs[:n_eq]) <= 1e-9)
+                        and np.all(lhs[n_eq:] <= rhs[n_eq:] + 1e-9)):
+                    truth = point
+        # With the true counts: one "up" and one "down" column per target,
+        # up_t <= x_t - truth_t and down_t <= truth_t - x_t, both at most k. They have no cost
+        # in the LPs of single targets, where (free below) they restrict nothing.
+        t_cols = [col[t] for t in targets] if truth is not None else []
+        m_t = len(t_cols)
+        if m_t:
+            extra = []
+            for j, c in enumerate(t_cols):
+                extra += [(n_rows + j, n + j, 1.0), (n_rows + j, c, -1.0),
+                          (n_rows + m_t + j, n + m_t + j, 1.0), (n_rows + m_t + j, c, 1.0)]
+            e_r, e_c, e_v = zip(*extra, strict=True)
+            matrix = csc_matrix(
+                (np.concatenate([np.array(data, dtype=float), e_v]),
+                 (np.concatenate([np.array(ri, dtype=int), e_r]),
+                  np.concatenate([np.array(ci, dtype=int), e_c]))),
+                shape=(n_rows + 2 * m_t, n + 2 * m_t))
+            tv = truth[t_cols]
+            rhs = np.concatenate([rhs, -tv, tv])
+        n_cols, n_all = n + 2 * m_t, len(rhs)
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, n_rows
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, highspy.kHighsInf)
-        lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_rows - n_eq, -highspy.kHighsInf)])
+        lp.num_col_, lp.num_row_ = n_cols, n_all
+        lp.col_cost_ = np.zeros(n_cols)
+        lp.col_lower_ = np.concatenate([np.zeros(n), np.full(2 * m_t, -highspy.kHighsInf)])
+        lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf),
+                                        np.full(2 * m_t, float(certify_k))])
+        lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_all - n_eq, -highspy.kHighsInf)])
         lp.row_upper_ = rhs
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = matrix.indptr
@@ -482,48 +524,87 @@ class _Audit:
         lp.a_matrix_.value_ = matrix.data
         solver = _new_solver()
         solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
+        # Primal simplex: a new objective keeps the last basis feasible (a warm start).
+        solver.setOptionValue("simplex_strategy", 4)
         solver.passModel(lp)
         status = highspy.HighsModelStatus
-        last = [None]
+        costed: list[int] = []
 
-        def extreme(target, maximize):
-            """The greatest (or least) value of target: math.inf when unbounded."""
+        def run(columns, maximize, label):
+            """Optimise the sum of `columns` (indices); the model status."""
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
                 raise AuditError("The disclosure audit ran out of time; nothing was "
                                  "published. Publish a smaller report or try again.")
-            if last[0] is not None:
-                solver.changeColCost(last[0], 0.0)
-            solver.changeColCost(col[target], 1.0)
-            last[0] = col[target]
+            if costed:
+                solver.changeColsCost(len(costed), np.array(costed, dtype=np.int32),
+                                      np.zeros(len(costed)))
+            solver.changeColsCost(len(columns), np.array(columns, dtype=np.int32),
+                                  np.ones(len(columns)))
+            costed[:] = columns
             solver.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
                                         else highspy.ObjSense.kMinimize)
             solver.setOptionValue("time_limit", float(remaining))
             self.lp_count += 1
             solver.run()
             result = solver.getModelStatus()
-            if result == status.kOptimal:
-                return solver.getInfo().objective_function_value
-            if result in (status.kUnbounded, status.kUnboundedOrInfeasible) and maximize:
-                return math.inf
-            if result in (status.kInfeasible, status.kUnboundedOrInfeasible):
+            if result in (status.kInfeasible, status.kUnboundedOrInfeasible) and not (
+                    result == status.kUnboundedOrInfeasible and maximize):
                 raise AuditError(
                     "The disclosure audit found the published figures inconsistent "
-                    f"(infeasible around {target}); nothing was published. If data "
+                    f"(infeasible around {label}); nothing was published. If data "
                     "changed since an earlier publication of this school year, the two "
                     "cannot be audited together.")
             if result == status.kTimeLimit:
                 raise AuditError("The disclosure audit ran out of time; nothing was "
                                  "published. Publish a smaller report or try again.")
-            raise AuditError("The disclosure audit's solver failed "
-                             f"({solver.modelStatusToString(result)}); nothing was published.")
+            if result not in (status.kOptimal, status.kUnbounded,
+                              status.kUnboundedOrInfeasible):
+                raise AuditError("The disclosure audit's solver failed "
+                                 f"({solver.modelStatusToString(result)}); nothing was "
+                                 "published.")
+            return result
+
+        def extreme(target, maximize):
+            """The greatest (or least) value of target: math.inf when unbounded."""
+            result = run([col[target]], maximize, target)
+            if result == status.kOptimal:
+                return solver.getInfo().objective_function_value
+            return math.inf
 
         out = {}
+        if m_t:
+            low = {t: float(v) for t, v in zip(targets, truth[t_cols], strict=True)}
+            high = dict(low)
+            left = list(range(m_t))
+            stale = 0
+            for rnd in range(8):
+                up = rnd % 2 == 0
+                offset = n if up else n + m_t
+                if run([offset + j for j in left], True, "certification") != status.kOptimal:
+                    break
+                x = np.asarray(solver.getSolution().col_value[:n])
+                if np.any(x < -1e-7):
+                    break
+                still = []
+                for j in left:
+                    t, v = targets[j], x[t_cols[j]]
+                    low[t], high[t] = min(low[t], v), max(high[t], v)
+                    if _width(low[t], high[t]) >= certify_k:
+                        out[t] = (low[t], high[t])
+                    else:
+                        still.append(j)
+                stale = stale + 1 if len(still) == len(left) else 0
+                left = still
+                if not left or stale >= 2:
+                    break
         for target in targets:
+            if target in out:
+                continue
             hi = extreme(target, maximize=True)
-            truth = self.truth.get(target) if certify_k else None
-            if truth is not None and _width(truth, hi) >= certify_k:
-                out[target] = (float(truth), hi)  # the true value is feasible too
+            known = self.truth.get(target) if certify_k else None
+            if known is not None and _width(known, hi) >= certify_k:
+                out[target] = (float(known), hi)  # the true value is feasible too
                 continue
             out[target] = (extreme(target, maximize=False), hi)
         return out
@@ -660,14 +741,20 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
         return (cost.get(o, 1.0) * factor, o)
 
     ordered: list[str] = []
+    listed: set[str] = set()
+    read: set[int] = set()
     for keys in ([target], sorted(comp)):
         options = set()
         for k_ in keys:
             for r in audit.by_key[k_]:
+                if r in read:
+                    continue
+                read.add(r)
                 for kk, _ in audit.relations[r][0]:
-                    if kk in candidates and kk not in withheld and kk not in ordered:
+                    if kk in candidates and kk not in withheld and kk not in listed:
                         options.add(kk)
         ordered += sorted(options, key=score)
+        listed |= options
     if not ordered:
         # Two steps away: counts in relations of the shown counts that pin the component
         # (for example a half-year total when the year's months pin a withheld month).
