@@ -396,6 +396,7 @@ class _Audit:
         self.truth = truth or {}
         self.deadline = deadline
         self.lp_count = 0
+        self.binding: dict[str, set[int]] = {}  # relations that pin a failing count
         self.by_key: dict[str, list[int]] = defaultdict(list)
         for i, (terms, _) in enumerate(relations):
             for k_, _c in terms:
@@ -453,6 +454,7 @@ class _Audit:
         variables = sorted(comp)
         col = {k_: i for i, k_ in enumerate(variables)}
         rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
+        rel_ids: dict[str, list[int]] = {"eq": [], "le": []}
         seen = set()
         for k_ in variables:
             for r in self.by_key[k_]:
@@ -461,6 +463,7 @@ class _Audit:
                 seen.add(r)
                 terms, sense = self.relations[r]
                 data, ri, ci, rhs = rows[sense]
+                rel_ids[sense].append(r)
                 row = len(rhs)
                 const = 0
                 for kk, c in terms:
@@ -479,6 +482,7 @@ class _Audit:
         ci = eq_rows[2] + le_rows[2]
         rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
         n_rows = len(rhs)
+        row_rel = rel_ids["eq"] + rel_ids["le"]
         matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)), shape=(n_rows, n))
         truth = None
         if certify_k and len(targets) > 2:
@@ -572,6 +576,12 @@ class _Audit:
                 return solver.getInfo().objective_function_value
             return math.inf
 
+        def binding() -> set[int]:
+            """The relations that bound the last optimum (nonzero dual values): a count shown
+            in one of them is what pins the target, so withholding it can widen the range."""
+            duals = np.asarray(solver.getSolution().row_dual[:n_rows])
+            return {row_rel[i] for i in np.flatnonzero(np.abs(duals) > 1e-9)}
+
         out = {}
         if m_t:
             low = {t: float(v) for t, v in zip(targets, truth[t_cols], strict=True)}
@@ -606,7 +616,11 @@ class _Audit:
             if known is not None and _width(known, hi) >= certify_k:
                 out[target] = (float(known), hi)  # the true value is feasible too
                 continue
-            out[target] = (extreme(target, maximize=False), hi)
+            bound = binding() if not math.isinf(hi) else set()
+            lo = extreme(target, maximize=False)
+            if certify_k and _width(lo, hi) < certify_k:
+                self.binding[target] = bound | binding()
+            out[target] = (lo, hi)
         return out
 
 
@@ -689,6 +703,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             pick = _pick(audit, target, comp, candidates, withheld, values, cost, k - width,
                          siblings, k)
             if pick is None:
+                if dirty:
+                    continue  # counts were withheld this round: audit again first
                 raise AuditError(f"No further count can be withheld to protect {target}; "
                                  "nothing was published.")
             for add in sorted({pick} | siblings.get(pick, set())):
@@ -743,16 +759,18 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
     ordered: list[str] = []
     listed: set[str] = set()
     read: set[int] = set()
-    for keys in ([target], sorted(comp)):
+    # The counts shown in the target's own relations; then those in the relations that pin
+    # it at its last audit (nonzero duals); then those in the relations of its component.
+    bound = sorted(audit.binding.get(target, ()))
+    for keys, rels in (([target], None), ([], bound), (sorted(comp), None)):
         options = set()
-        for k_ in keys:
-            for r in audit.by_key[k_]:
-                if r in read:
-                    continue
-                read.add(r)
-                for kk, _ in audit.relations[r][0]:
-                    if kk in candidates and kk not in withheld and kk not in listed:
-                        options.add(kk)
+        for r in rels if rels is not None else (r for k_ in keys for r in audit.by_key[k_]):
+            if r in read:
+                continue
+            read.add(r)
+            for kk, _ in audit.relations[r][0]:
+                if kk in candidates and kk not in withheld and kk not in listed:
+                    options.add(kk)
         ordered += sorted(options, key=score)
         listed |= options
     if not ordered:
