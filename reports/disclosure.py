@@ -422,8 +422,10 @@ class _Audit:
             comps.setdefault(find(k_), set()).add(k_)
         return list(comps.values())  # in order of their first key: deterministic
 
-    def component_of(self, start: str, unknown: set[str]) -> set[str]:
-        """The component of `start` among the unknown counts (linked through relations)."""
+    def component_of(self, start: str, unknown: set[str], limit: int | None = None
+                     ) -> set[str] | None:
+        """The component of `start` among the unknown counts (linked through relations);
+        None as soon as it has more than `limit` counts."""
         seen = {start}
         stack = [start]
         done: set[int] = set()  # each relation is read once
@@ -437,6 +439,8 @@ class _Audit:
                     if kk in unknown and kk not in seen:
                         seen.add(kk)
                         stack.append(kk)
+                if limit is not None and len(seen) > limit:
+                    return None
         return seen
 
     def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
@@ -495,6 +499,17 @@ class _Audit:
                 if (np.all(np.abs(lhs[:n_eq] - rhs[:n_eq]) <= 1e-9)
                         and np.all(lhs[n_eq:] <= rhs[n_eq:] + 1e-9)):
                     truth = point
+            if truth is None:
+                # Values withheld by an earlier snapshot are not known here: any feasible
+                # point serves as the reference instead (an LP without objective).
+                probe = _lp_solver(matrix, rhs, n_eq, n, 0, 0.0)
+                probe.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
+                self.lp_count += 1
+                probe.run()
+                if probe.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                    point = np.asarray(probe.getSolution().col_value[:n])
+                    if np.all(point >= -1e-7):
+                        truth = point
         # With the true counts: one "up" and one "down" column per target,
         # up_t <= x_t - truth_t and down_t <= truth_t - x_t, both at most k. They have no cost
         # in the LPs of single targets, where (free below) they restrict nothing.
@@ -513,24 +528,7 @@ class _Audit:
                 shape=(n_rows + 2 * m_t, n + 2 * m_t))
             tv = truth[t_cols]
             rhs = np.concatenate([rhs, -tv, tv])
-        n_cols, n_all = n + 2 * m_t, len(rhs)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n_cols, n_all
-        lp.col_cost_ = np.zeros(n_cols)
-        lp.col_lower_ = np.concatenate([np.zeros(n), np.full(2 * m_t, -highspy.kHighsInf)])
-        lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf),
-                                        np.full(2 * m_t, float(certify_k))])
-        lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_all - n_eq, -highspy.kHighsInf)])
-        lp.row_upper_ = rhs
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        solver = _new_solver()
-        solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
-        # Primal simplex: a new objective keeps the last basis feasible (a warm start).
-        solver.setOptionValue("simplex_strategy", 4)
-        solver.passModel(lp)
+        solver = _lp_solver(matrix, rhs, n_eq, n, 2 * m_t, float(certify_k))
         status = highspy.HighsModelStatus
         costed: list[int] = []
 
@@ -613,8 +611,10 @@ class _Audit:
                 continue
             hi = extreme(target, maximize=True)
             known = self.truth.get(target) if certify_k else None
+            if m_t:
+                known = low[target]  # the least value seen at a feasible point
             if known is not None and _width(known, hi) >= certify_k:
-                out[target] = (float(known), hi)  # the true value is feasible too
+                out[target] = (float(known), hi)  # that value is feasible too
                 continue
             bound = binding() if not math.isinf(hi) else set()
             lo = extreme(target, maximize=False)
@@ -622,6 +622,31 @@ class _Audit:
                 self.binding[target] = bound | binding()
             out[target] = (lo, hi)
         return out
+
+
+def _lp_solver(matrix, rhs, n_eq: int, n: int, n_extra: int, extra_upper: float):
+    """A HiGHS instance holding `matrix` x (= rhs on the first n_eq rows, <= rhs on the
+    others), the first n columns >= 0, the n_extra further columns free below and at most
+    extra_upper; no objective yet."""
+    n_cols, n_all = n + n_extra, len(rhs)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_all
+    lp.col_cost_ = np.zeros(n_cols)
+    lp.col_lower_ = np.concatenate([np.zeros(n), np.full(n_extra, -highspy.kHighsInf)])
+    lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf),
+                                    np.full(n_extra, extra_upper)])
+    lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_all - n_eq, -highspy.kHighsInf)])
+    lp.row_upper_ = rhs
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    solver = _new_solver()
+    solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
+    # Primal simplex: a new objective keeps the last basis feasible (a warm start).
+    solver.setOptionValue("simplex_strategy", 4)
+    solver.passModel(lp)
+    return solver
 
 
 _banner_shown = False
@@ -721,8 +746,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             continue
         exact = True
         for g in group:
-            comp = audit.component_of(g, withheld)
-            if len(comp) > _TRIAL_LIMIT:  # not worth its cost in a large component
+            comp = audit.component_of(g, withheld, limit=_TRIAL_LIMIT)
+            if comp is None:  # not worth its cost in a large component
                 exact = False
                 break
             lo, hi = audit.intervals(comp, [g])[g]
@@ -762,7 +787,10 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
     # The counts shown in the target's own relations; then those in the relations that pin
     # it at its last audit (nonzero duals); then those in the relations of its component.
     bound = sorted(audit.binding.get(target, ()))
+    wanted = 1 if len(comp) > _TRIAL_LIMIT else trials  # how many are tried below
     for keys, rels in (([target], None), ([], bound), (sorted(comp), None)):
+        if len(ordered) >= wanted:
+            break
         options = set()
         for r in rels if rels is not None else (r for k_ in keys for r in audit.by_key[k_]):
             if r in read:
