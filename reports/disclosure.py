@@ -582,42 +582,53 @@ class _Audit:
 
         out = {}
         if m_t:
-            low = {t: float(v) for t, v in zip(targets, truth[t_cols], strict=True)}
-            high = dict(low)
-            left = list(range(m_t))
+            tc = np.array(t_cols)
+            lowv = truth[tc].copy()
+            highv = lowv.copy()
+
+            def seen(x) -> None:
+                """Record a feasible point: each target can take its value there."""
+                np.minimum(lowv, x[tc], out=lowv)
+                np.maximum(highv, x[tc], out=highv)
+
+            def proven() -> np.ndarray:
+                return (np.floor(highv + 1e-6) - np.ceil(lowv - 1e-6)) >= certify_k
+
+            left = np.arange(m_t)
             stale = 0
             for rnd in range(8):
-                up = rnd % 2 == 0
-                offset = n if up else n + m_t
-                if run([offset + j for j in left], True, "certification") != status.kOptimal:
+                offset = n if rnd % 2 == 0 else n + m_t  # up, then down
+                if run([offset + int(j) for j in left], True,
+                       "certification") != status.kOptimal:
                     break
                 x = np.asarray(solver.getSolution().col_value[:n])
                 if np.any(x < -1e-7):
                     break
-                still = []
-                for j in left:
-                    t, v = targets[j], x[t_cols[j]]
-                    low[t], high[t] = min(low[t], v), max(high[t], v)
-                    if _width(low[t], high[t]) >= certify_k:
-                        out[t] = (low[t], high[t])
-                    else:
-                        still.append(j)
+                seen(x)
+                still = left[~proven()[left]]
                 stale = stale + 1 if len(still) == len(left) else 0
                 left = still
-                if not left or stale >= 2:
+                if not len(left) or stale >= 2:
                     break
+        index = {t: j for j, t in enumerate(targets)}
         for target in targets:
-            if target in out:
+            if m_t and proven()[index[target]]:
+                j = index[target]
+                out[target] = (float(lowv[j]), float(highv[j]))
                 continue
             hi = extreme(target, maximize=True)
+            if m_t and not math.isinf(hi):
+                seen(np.asarray(solver.getSolution().col_value[:n]))  # proves others too
             known = self.truth.get(target) if certify_k else None
             if m_t:
-                known = low[target]  # the least value seen at a feasible point
+                known = float(lowv[index[target]])  # the least value seen at a feasible point
             if known is not None and _width(known, hi) >= certify_k:
                 out[target] = (float(known), hi)  # that value is feasible too
                 continue
             bound = binding() if not math.isinf(hi) else set()
             lo = extreme(target, maximize=False)
+            if m_t:
+                seen(np.asarray(solver.getSolution().col_value[:n]))
             if certify_k and _width(lo, hi) < certify_k:
                 self.binding[target] = bound | binding()
             out[target] = (lo, hi)
