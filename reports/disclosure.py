@@ -9,9 +9,10 @@ key, so a joint audit of several publications is the union of their models.
 
 Suppression:
 1. primary: every count from 1 to k (and every count of a group or school enrolling 1..k);
-2. audit: for each withheld count of 1..k, a linear program (HiGHS through
-   `scipy.optimize.linprog`) finds the least and greatest value it can take given every shown
-   figure and every relation;
+2. audit: for each withheld count of 1..k, a range of values it can take given every shown
+   figure and every relation: proven at least k wide by feasible points (the true counts and
+   a few shared linear programs, HiGHS through `highspy`), or else solved exactly (least and
+   greatest value) by linear programs of its own;
 3. extend: while a withheld count of 1..k has an interval narrower than k, withhold the
    cheapest shown count related to it (small cells are cheap; totals, reference groups and
    enrollment are expensive) and audit again.
