@@ -9,9 +9,10 @@ key, so a joint audit of several publications is the union of their models.
 
 Suppression:
 1. primary: every count from 1 to k (and every count of a group or school enrolling 1..k);
-2. audit: for each withheld count of 1..k, a linear program (HiGHS through
-   `scipy.optimize.linprog`) finds the least and greatest value it can take given every shown
-   figure and every relation;
+2. audit: for each withheld count of 1..k, a range of values it can take given every shown
+   figure and every relation: proven at least k wide by feasible points (the true counts and
+   a few shared linear programs, HiGHS through `highspy`), or else solved exactly (least and
+   greatest value) by linear programs of its own;
 3. extend: while a withheld count of 1..k has an interval narrower than k, withhold the
    cheapest shown count related to it (small cells are cheap; totals, reference groups and
    enrollment are expensive) and audit again.
@@ -396,6 +397,7 @@ class _Audit:
         self.truth = truth or {}
         self.deadline = deadline
         self.lp_count = 0
+        self.binding: dict[str, set[int]] = {}  # relations that pin a failing count
         self.by_key: dict[str, list[int]] = defaultdict(list)
         for i, (terms, _) in enumerate(relations):
             for k_, _c in terms:
@@ -421,27 +423,43 @@ class _Audit:
             comps.setdefault(find(k_), set()).add(k_)
         return list(comps.values())  # in order of their first key: deterministic
 
-    def component_of(self, start: str, unknown: set[str]) -> set[str]:
-        """The component of `start` among the unknown counts (linked through relations)."""
+    def component_of(self, start: str, unknown: set[str], limit: int | None = None
+                     ) -> set[str] | None:
+        """The component of `start` among the unknown counts (linked through relations);
+        None as soon as it has more than `limit` counts."""
         seen = {start}
         stack = [start]
+        done: set[int] = set()  # each relation is read once
         while stack:
             k_ = stack.pop()
             for r in self.by_key[k_]:
+                if r in done:
+                    continue
+                done.add(r)
                 for kk, _ in self.relations[r][0]:
                     if kk in unknown and kk not in seen:
                         seen.add(kk)
                         stack.append(kk)
+                if limit is not None and len(seen) > limit:
+                    return None
         return seen
 
     def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
                   ) -> dict[str, tuple[float, float]]:
-        """For each target, a range of values it can take. With `certify_k`, targets whose
-        true value is known may be certified by one shared LP: the range is then a proven
-        sub-range at least certify_k wide; otherwise the exact LP interval (min and max)."""
+        """For each target, a range of values it can take. With `certify_k`, a target may be
+        certified instead of solved for: the range is then a proven sub-range at least
+        certify_k wide, spanned by feasible points (docs/methods.md, "Speed"); otherwise it
+        is the exact LP interval (min and max).
+
+        Certification: the true counts are one feasible point. A few shared linear programs
+        ("move every uncertified target up by as much as k, in total as much as possible",
+        then down) give more feasible points; a target whose values over these points span k
+        or more is certified, since every value between two feasible points is feasible
+        (the feasible set is convex). Only the targets left need LPs of their own."""
         variables = sorted(comp)
         col = {k_: i for i, k_ in enumerate(variables)}
         rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
+        rel_ids: dict[str, list[int]] = {"eq": [], "le": []}
         seen = set()
         for k_ in variables:
             for r in self.by_key[k_]:
@@ -450,6 +468,7 @@ class _Audit:
                 seen.add(r)
                 terms, sense = self.relations[r]
                 data, ri, ci, rhs = rows[sense]
+                rel_ids[sense].append(r)
                 row = len(rhs)
                 const = 0
                 for kk, c in terms:
@@ -468,65 +487,178 @@ class _Audit:
         ci = eq_rows[2] + le_rows[2]
         rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
         n_rows = len(rhs)
+        row_rel = rel_ids["eq"] + rel_ids["le"]
         matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)), shape=(n_rows, n))
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, n_rows
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, highspy.kHighsInf)
-        lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_rows - n_eq, -highspy.kHighsInf)])
-        lp.row_upper_ = rhs
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        solver = _new_solver()
-        solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
-        solver.passModel(lp)
+        truth = None
+        if certify_k and len(targets) > 2:
+            vals = [self.truth.get(k_) for k_ in variables]
+            if all(v is not None for v in vals):
+                point = np.array(vals, dtype=float)
+                lhs = matrix @ point
+                # The true counts certify nothing unless they satisfy every relation used
+                # (they do unless the data changed since an earlier publication).
+                if (np.all(np.abs(lhs[:n_eq] - rhs[:n_eq]) <= 1e-9)
+                        and np.all(lhs[n_eq:] <= rhs[n_eq:] + 1e-9)):
+                    truth = point
+            if truth is None:
+                # Values withheld by an earlier snapshot are not known here: any feasible
+                # point serves as the reference instead (an LP without objective).
+                probe = _lp_solver(matrix, rhs, n_eq, n, 0, 0.0)
+                probe.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
+                self.lp_count += 1
+                probe.run()
+                if probe.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                    point = np.asarray(probe.getSolution().col_value[:n])
+                    if np.all(point >= -1e-7):
+                        truth = point
+        # With the true counts: one "up" and one "down" column per target,
+        # up_t <= x_t - truth_t and down_t <= truth_t - x_t, both at most k. They have no cost
+        # in the LPs of single targets, where (free below) they restrict nothing.
+        t_cols = [col[t] for t in targets] if truth is not None else []
+        m_t = len(t_cols)
+        if m_t:
+            extra = []
+            for j, c in enumerate(t_cols):
+                extra += [(n_rows + j, n + j, 1.0), (n_rows + j, c, -1.0),
+                          (n_rows + m_t + j, n + m_t + j, 1.0), (n_rows + m_t + j, c, 1.0)]
+            e_r, e_c, e_v = zip(*extra, strict=True)
+            matrix = csc_matrix(
+                (np.concatenate([np.array(data, dtype=float), e_v]),
+                 (np.concatenate([np.array(ri, dtype=int), e_r]),
+                  np.concatenate([np.array(ci, dtype=int), e_c]))),
+                shape=(n_rows + 2 * m_t, n + 2 * m_t))
+            tv = truth[t_cols]
+            rhs = np.concatenate([rhs, -tv, tv])
+        solver = _lp_solver(matrix, rhs, n_eq, n, 2 * m_t, float(certify_k))
         status = highspy.HighsModelStatus
-        last = [None]
+        costed: list[int] = []
 
-        def extreme(target, maximize):
-            """The greatest (or least) value of target: math.inf when unbounded."""
+        def run(columns, maximize, label):
+            """Optimise the sum of `columns` (indices); the model status."""
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
                 raise AuditError("The disclosure audit ran out of time; nothing was "
                                  "published. Publish a smaller report or try again.")
-            if last[0] is not None:
-                solver.changeColCost(last[0], 0.0)
-            solver.changeColCost(col[target], 1.0)
-            last[0] = col[target]
+            if costed:
+                solver.changeColsCost(len(costed), np.array(costed, dtype=np.int32),
+                                      np.zeros(len(costed)))
+            solver.changeColsCost(len(columns), np.array(columns, dtype=np.int32),
+                                  np.ones(len(columns)))
+            costed[:] = columns
             solver.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
                                         else highspy.ObjSense.kMinimize)
             solver.setOptionValue("time_limit", float(remaining))
             self.lp_count += 1
             solver.run()
             result = solver.getModelStatus()
-            if result == status.kOptimal:
-                return solver.getInfo().objective_function_value
-            if result in (status.kUnbounded, status.kUnboundedOrInfeasible) and maximize:
-                return math.inf
-            if result in (status.kInfeasible, status.kUnboundedOrInfeasible):
+            if result in (status.kInfeasible, status.kUnboundedOrInfeasible) and not (
+                    result == status.kUnboundedOrInfeasible and maximize):
                 raise AuditError(
                     "The disclosure audit found the published figures inconsistent "
-                    f"(infeasible around {target}); nothing was published. If data "
+                    f"(infeasible around {label}); nothing was published. If data "
                     "changed since an earlier publication of this school year, the two "
                     "cannot be audited together.")
             if result == status.kTimeLimit:
                 raise AuditError("The disclosure audit ran out of time; nothing was "
                                  "published. Publish a smaller report or try again.")
-            raise AuditError("The disclosure audit's solver failed "
-                             f"({solver.modelStatusToString(result)}); nothing was published.")
+            if result not in (status.kOptimal, status.kUnbounded,
+                              status.kUnboundedOrInfeasible):
+                raise AuditError("The disclosure audit's solver failed "
+                                 f"({solver.modelStatusToString(result)}); nothing was "
+                                 "published.")
+            return result
+
+        def extreme(target, maximize):
+            """The greatest (or least) value of target: math.inf when unbounded."""
+            result = run([col[target]], maximize, target)
+            if result == status.kOptimal:
+                return solver.getInfo().objective_function_value
+            return math.inf
+
+        def binding() -> set[int]:
+            """The relations that bound the last optimum (nonzero dual values): a count shown
+            in one of them is what pins the target, so withholding it can widen the range."""
+            duals = np.asarray(solver.getSolution().row_dual[:n_rows])
+            return {row_rel[i] for i in np.flatnonzero(np.abs(duals) > 1e-9)}
 
         out = {}
+        if m_t:
+            tc = np.array(t_cols)
+            lowv = truth[tc].copy()
+            highv = lowv.copy()
+
+            def seen(x) -> None:
+                """Record a feasible point: each target can take its value there."""
+                np.minimum(lowv, x[tc], out=lowv)
+                np.maximum(highv, x[tc], out=highv)
+
+            def proven() -> np.ndarray:
+                return (np.floor(highv + 1e-6) - np.ceil(lowv - 1e-6)) >= certify_k
+
+            left = np.arange(m_t)
+            stale = 0
+            for rnd in range(8):
+                offset = n if rnd % 2 == 0 else n + m_t  # up, then down
+                if run([offset + int(j) for j in left], True,
+                       "certification") != status.kOptimal:
+                    break
+                x = np.asarray(solver.getSolution().col_value[:n])
+                if np.any(x < -1e-7):
+                    break
+                seen(x)
+                still = left[~proven()[left]]
+                stale = stale + 1 if len(still) == len(left) else 0
+                left = still
+                if not len(left) or stale >= 2:
+                    break
+        index = {t: j for j, t in enumerate(targets)}
         for target in targets:
-            hi = extreme(target, maximize=True)
-            truth = self.truth.get(target) if certify_k else None
-            if truth is not None and _width(truth, hi) >= certify_k:
-                out[target] = (float(truth), hi)  # the true value is feasible too
+            if m_t and proven()[index[target]]:
+                j = index[target]
+                out[target] = (float(lowv[j]), float(highv[j]))
                 continue
-            out[target] = (extreme(target, maximize=False), hi)
+            hi = extreme(target, maximize=True)
+            if m_t and not math.isinf(hi):
+                seen(np.asarray(solver.getSolution().col_value[:n]))  # proves others too
+            known = self.truth.get(target) if certify_k else None
+            if m_t:
+                known = float(lowv[index[target]])  # the least value seen at a feasible point
+            if known is not None and _width(known, hi) >= certify_k:
+                out[target] = (float(known), hi)  # that value is feasible too
+                continue
+            bound = binding() if not math.isinf(hi) else set()
+            lo = extreme(target, maximize=False)
+            if m_t:
+                seen(np.asarray(solver.getSolution().col_value[:n]))
+            if certify_k and _width(lo, hi) < certify_k:
+                self.binding[target] = bound | binding()
+            out[target] = (lo, hi)
         return out
+
+
+def _lp_solver(matrix, rhs, n_eq: int, n: int, n_extra: int, extra_upper: float):
+    """A HiGHS instance holding `matrix` x (= rhs on the first n_eq rows, <= rhs on the
+    others), the first n columns >= 0, the n_extra further columns free below and at most
+    extra_upper; no objective yet."""
+    n_cols, n_all = n + n_extra, len(rhs)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_all
+    lp.col_cost_ = np.zeros(n_cols)
+    lp.col_lower_ = np.concatenate([np.zeros(n), np.full(n_extra, -highspy.kHighsInf)])
+    lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf),
+                                    np.full(n_extra, extra_upper)])
+    lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_all - n_eq, -highspy.kHighsInf)])
+    lp.row_upper_ = rhs
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    solver = _new_solver()
+    solver.setOptionValue("presolve", "off")  # definite answers; warm starts between runs
+    # Primal simplex: a new objective keeps the last basis feasible (a warm start).
+    solver.setOptionValue("simplex_strategy", 4)
+    solver.passModel(lp)
+    return solver
 
 
 _banner_shown = False
@@ -608,6 +740,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             pick = _pick(audit, target, comp, candidates, withheld, values, cost, k - width,
                          siblings, k)
             if pick is None:
+                if dirty:
+                    continue  # counts were withheld this round: audit again first
                 raise AuditError(f"No further count can be withheld to protect {target}; "
                                  "nothing was published.")
             for add in sorted({pick} | siblings.get(pick, set())):
@@ -624,8 +758,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             continue
         exact = True
         for g in group:
-            comp = audit.component_of(g, withheld)
-            if len(comp) > _TRIAL_LIMIT:  # not worth its cost in a large component
+            comp = audit.component_of(g, withheld, limit=_TRIAL_LIMIT)
+            if comp is None:  # not worth its cost in a large component
                 exact = False
                 break
             lo, hi = audit.intervals(comp, [g])[g]
@@ -660,14 +794,25 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
         return (cost.get(o, 1.0) * factor, o)
 
     ordered: list[str] = []
-    for keys in ([target], sorted(comp)):
+    listed: set[str] = set()
+    read: set[int] = set()
+    # The counts shown in the target's own relations; then those in the relations that pin
+    # it at its last audit (nonzero duals); then those in the relations of its component.
+    bound = sorted(audit.binding.get(target, ()))
+    wanted = 1 if len(comp) > _TRIAL_LIMIT else trials  # how many are tried below
+    for keys, rels in (([target], None), ([], bound), (sorted(comp), None)):
+        if len(ordered) >= wanted:
+            break
         options = set()
-        for k_ in keys:
-            for r in audit.by_key[k_]:
-                for kk, _ in audit.relations[r][0]:
-                    if kk in candidates and kk not in withheld and kk not in ordered:
-                        options.add(kk)
+        for r in rels if rels is not None else (r for k_ in keys for r in audit.by_key[k_]):
+            if r in read:
+                continue
+            read.add(r)
+            for kk, _ in audit.relations[r][0]:
+                if kk in candidates and kk not in withheld and kk not in listed:
+                    options.add(kk)
         ordered += sorted(options, key=score)
+        listed |= options
     if not ordered:
         # Two steps away: counts in relations of the shown counts that pin the component
         # (for example a half-year total when the year's months pin a withheld month).

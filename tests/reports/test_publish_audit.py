@@ -4,6 +4,7 @@ audit cannot be completed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -24,6 +25,16 @@ B = "33671570000029"
 @pytest.fixture
 def dataset(db, school_a, school_b):
     return build_dataset(school_a, school_b)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Audits are remembered in the default cache by their input: start each test without."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def publish(*args) -> list[str]:
@@ -116,3 +127,28 @@ def test_board_report_writes_a_published_snapshot(dataset, superintendent, tmp_p
     with pytest.raises(CommandError, match="no published report"):
         call_command("board_report", "--published", "9999", "--format", "json", "--output",
                      "-", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_preview_and_the_publishing_that_confirms_it_audit_once(
+        dataset, superintendent, monkeypatch):
+    from reports import compute
+    from reports.services import publication_preview, report_publish
+
+    calls = []
+    real = compute.suppress_report_audited
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("earlier_ids"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "suppress_report_audited", counted)
+    raw = report_for_publishing(user=superintendent, school_year="2025-26")
+    preview = publication_preview(raw=raw, acting_user=superintendent)
+    snapshot = report_publish(raw=raw, acting_user=superintendent)
+    assert len(calls) == 1  # the same figures: audited once
+    assert snapshot.audit == preview.record
+    # Another publication of the year audits afresh, jointly with the first.
+    half = report_for_publishing(user=superintendent, date_from=dt.date(2025, 7, 1),
+                                 date_to=dt.date(2025, 12, 31))
+    report_publish(raw=half, acting_user=superintendent)
+    assert calls[1:] == [[snapshot.pk]]
