@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext, gettext_noop
 
 from interactions.exports import safe_cell  # one formula rule for every export
@@ -60,9 +61,15 @@ def filename(report: dict, fmt: str, prefix: str = "board-report") -> str:
 
 def to_json_bytes(report: dict) -> bytes:
     """The report as UTF-8 JSON. Numbers unrounded; the bytes published are these bytes."""
-    return (json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(
-        "utf-8"
-    )
+    return (json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False,
+                       default=_json_text) + "\n").encode("utf-8")
+
+
+def _json_text(value):
+    """A translated label in the data is written as its text (English in built reports)."""
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 # --------------------------------------------------------------------------------------------
