@@ -58,6 +58,14 @@ OTHER_MEASURE_SENTENCE = gettext_lazy(
 # Groups as they read inside a sentence (the sentence's first letter is capitalised after
 # translation).
 GROUP_NOUNS = {
+    ("race_ethnicity", "american_indian_alaska_native"): gettext_lazy(
+        "American Indian or Alaska Native students"),
+    ("race_ethnicity", "asian"): gettext_lazy("Asian students"),
+    ("race_ethnicity", "pacific_islander"): gettext_lazy("Pacific Islander students"),
+    ("race_ethnicity", "filipino"): gettext_lazy("Filipino students"),
+    ("race_ethnicity", "hispanic"): gettext_lazy("Hispanic or Latino students"),
+    ("race_ethnicity", "african_american"): gettext_lazy("African American students"),
+    ("race_ethnicity", "white"): gettext_lazy("White students"),
     ("race_ethnicity", "two_or_more"): gettext_lazy("students of two or more races"),
     ("gender", "F"): gettext_lazy("female students"),
     ("gender", "M"): gettext_lazy("male students"),
