@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sro_program.models import School
 
@@ -85,12 +86,13 @@ def family_request_verify(*, family_request: FamilyRecordRequest, student: Stude
     _require(acting_user)
     family_request = FamilyRecordRequest.objects.select_for_update().get(pk=family_request.pk)
     if family_request.status != Status.PENDING:
-        raise ValidationError("Only a pending request can be verified.")
+        raise ValidationError(_("Only a pending request can be verified."))
     errors = {}
     if method not in FamilyRecordRequest.IdentityMethod.values:
-        errors["identity_method"] = ["Choose how the requester's identity was verified."]
+        errors["identity_method"] = [_("Choose how the requester's identity was verified.")]
     if verified_on is None or verified_on > timezone.localdate():
-        errors["identity_verified_on"] = ["Give the date of verification (not in the future)."]
+        errors["identity_verified_on"] = [
+            _("Give the date of verification (not in the future).")]
     if errors:
         raise ValidationError(errors)
     family_request.student = student
@@ -109,9 +111,9 @@ def family_request_close(*, family_request: FamilyRecordRequest, reason: str,
     _require(acting_user)
     family_request = FamilyRecordRequest.objects.select_for_update().get(pk=family_request.pk)
     if family_request.status in (Status.FULFILLED, Status.CLOSED):
-        raise ValidationError("This request is already answered.")
+        raise ValidationError(_("This request is already answered."))
     if not reason.strip():
-        raise ValidationError({"closed_reason": ["Say why the request is closed."]})
+        raise ValidationError({"closed_reason": [_("Say why the request is closed.")]})
     family_request.status = Status.CLOSED
     family_request.closed_reason = reason.strip()
     family_request.save()
@@ -125,7 +127,7 @@ def family_request_fulfil(*, family_request: FamilyRecordRequest, acting_user) -
     _require(acting_user)
     family_request = FamilyRecordRequest.objects.select_for_update().get(pk=family_request.pk)
     if family_request.status not in (Status.VERIFIED, Status.FULFILLED):
-        raise ValidationError("Verify the requester's identity before answering.")
+        raise ValidationError(_("Verify the requester's identity before answering."))
     name = acting_user.get_full_name() or acting_user.username
     DisclosureLogEntry.objects.create(
         student=family_request.student,

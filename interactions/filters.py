@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sro_program.models import School
 
@@ -33,31 +34,31 @@ def start_of(day: date) -> datetime:
 
 class InteractionFilter(django_filters.FilterSet):
     school = django_filters.ModelChoiceFilter(
-        queryset=School.objects.none(), empty_label="All my schools"
+        queryset=School.objects.none(), empty_label=_("All my schools")
     )
     date_from = django_filters.DateFilter(
         method="filter_date_from",
-        label="From",
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         method="filter_date_to",
-        label="To",
+        label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = django_filters.ChoiceFilter(choices=Reason.choices, empty_label="Any reason")
+    reason = django_filters.ChoiceFilter(choices=Reason.choices, empty_label=_("Any reason"))
     # A method filter has no model field to take its label from ("[invalid name]").
     outcome = django_filters.ChoiceFilter(
         choices=Outcome.choices,
         method="filter_outcome",
-        label="Outcome",
-        empty_label="Any outcome",
+        label=_("Outcome"),
+        empty_label=_("Any outcome"),
     )
     status = django_filters.ChoiceFilter(
-        choices=Interaction.Status.choices, empty_label="Any status"
+        choices=Interaction.Status.choices, empty_label=_("Any status")
     )
     flag = django_filters.ChoiceFilter(
-        choices=FLAGS, method="filter_flag", label="Flagged", empty_label="Any"
+        choices=FLAGS, method="filter_flag", label=_("Flagged"), empty_label=_("Any")
     )
 
     class Meta:

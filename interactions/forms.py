@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sro_program.models import Assignment, Officer, School
 
@@ -79,33 +80,33 @@ class InteractionForm(forms.Form):
     outside_role_reasons = " ".join(sorted(OUTSIDE_SRO_ROLE_REASONS))
 
     occurred_at = forms.DateTimeField(
-        label="Date and time",
+        label=_("Date and time"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    school_cds = forms.ChoiceField(label="School")
+    school_cds = forms.ChoiceField(label=_("School"))
     student_id = forms.CharField(
-        label="Student",
+        label=_("Student"),
         max_length=100,
-        help_text="Type part of the student ID or name; only students of your schools match.",
+        help_text=_("Type part of the student ID or name; only students of your schools match."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "list": "student-options"}),
     )
     officer_badge = forms.CharField(
-        label="Officer", help_text="Officers assigned to the school on that date."
+        label=_("Officer"), help_text=_("Officers assigned to the school on that date.")
     )
     location = forms.ChoiceField(choices=blank("Choose…", Location.choices))
     initiated_by = forms.ChoiceField(
-        label="Initiated by", choices=blank("Choose…", InitiatedBy.choices)
+        label=_("Initiated by"), choices=blank("Choose…", InitiatedBy.choices)
     )
     requested_by_role = forms.ChoiceField(
-        label="Staff member who called the SRO",
+        label=_("Staff member who called the SRO"),
         choices=blank("Not applicable", RequestedByRole.choices),
         required=False,
-        help_text="Only when school staff called the SRO.",
+        help_text=_("Only when school staff called the SRO."),
     )
-    reason = forms.ChoiceField(label="Primary reason", choices=blank("Choose…", Reason.choices))
+    reason = forms.ChoiceField(label=_("Primary reason"), choices=blank("Choose…", Reason.choices))
     justification = forms.CharField(
-        label="Justification (outside the SRO role)",
+        label=_("Justification (outside the SRO role)"),
         required=False,
         help_text=OUTSIDE_ROLE_HELP,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NARRATIVE_MAX}),
@@ -113,11 +114,11 @@ class InteractionForm(forms.Form):
     outcomes = forms.MultipleChoiceField(
         choices=Outcome.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="“No action” only on its own.",
+        help_text=_("“No action” only on its own."),
     )
-    force_used = forms.BooleanField(label="Force used?", required=False)
+    force_used = forms.BooleanField(label=_("Force used?"), required=False)
     force_types = forms.MultipleChoiceField(
-        label="Force types",
+        label=_("Force types"),
         choices=ForceType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -125,11 +126,11 @@ class InteractionForm(forms.Form):
     injury = forms.ChoiceField(
         choices=blank("Not applicable (no force)", Injury.choices),
         required=False,
-        help_text="Firearm discharge, serious injury or death is GC 12525.2 reportable.",
+        help_text=_("Firearm discharge, serious injury or death is GC 12525.2 reportable."),
     )
-    de_escalation = forms.BooleanField(label="De-escalation attempted", required=False)
+    de_escalation = forms.BooleanField(label=_("De-escalation attempted"), required=False)
     de_escalation_techniques = forms.MultipleChoiceField(
-        label="De-escalation techniques",
+        label=_("De-escalation techniques"),
         choices=DeEscalationTechnique.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -167,9 +168,9 @@ class InteractionForm(forms.Form):
             self.initial.setdefault("version", instance.version)
             if instance.status != Interaction.Status.DRAFT:
                 self.fields["change_reason"] = forms.CharField(
-                    label="Reason for this change",
+                    label=_("Reason for this change"),
                     max_length=CHANGE_REASON_MAX,
-                    help_text="Kept in the history with your name.",
+                    help_text=_("Kept in the history with your name."),
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
         self.helper = self._helper()
@@ -271,7 +272,7 @@ class InteractionForm(forms.Form):
         elif len(matches) == 1:
             self.student = matches[0]
         elif not matches:
-            raise ValidationError("No student with this ID or name at your schools.")
+            raise ValidationError(_("No student with this ID or name at your schools."))
         else:
             listed = "; ".join(f"{s.last_name}, {s.first_name} ({s.student_id})" for s in matches)
             raise ValidationError(f"Several students match; give the ID. Matches: {listed}")
@@ -324,5 +325,5 @@ class InteractionForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(
-        label="Why is this interaction voided?", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why is this interaction voided?"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -140,9 +140,9 @@ class Interaction(Demographics):
     taken from the enrollment of the school year of the date."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        REVIEWED = "reviewed", "Reviewed"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        REVIEWED = "reviewed", _("Reviewed")
 
     external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="interactions")
@@ -288,16 +288,16 @@ class RecordAccessRequest(models.Model):
     """An officer's request to see a student's education records, on a FERPA basis."""
 
     class Basis(models.TextChoices):
-        PARENTAL_CONSENT = "parental_consent", "Parental consent"
-        SCHOOL_OFFICIAL = "school_official", "School official (34 CFR 99.31(a)(1))"
-        HEALTH_SAFETY_EMERGENCY = "health_safety_emergency", "Health or safety emergency (99.36)"
-        COURT_ORDER = "court_order", "Court order or subpoena (99.31(a)(9))"
-        OTHER_LAW = "other_law", "Other law (citation required)"
+        PARENTAL_CONSENT = "parental_consent", _("Parental consent")
+        SCHOOL_OFFICIAL = "school_official", _("School official (34 CFR 99.31(a)(1))")
+        HEALTH_SAFETY_EMERGENCY = "health_safety_emergency", _("Health or safety emergency (99.36)")
+        COURT_ORDER = "court_order", _("Court order or subpoena (99.31(a)(9))")
+        OTHER_LAW = "other_law", _("Other law (citation required)")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        GRANTED = "granted", "Granted"
-        DENIED = "denied", "Denied"
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        DENIED = "denied", _("Denied")
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="access_requests")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
@@ -361,11 +361,11 @@ class DisclosureLogEntry(models.Model):
     Entries are never edited or deleted; a correction is a new entry that points back."""
 
     class Kind(models.TextChoices):
-        REQUEST = "request", "Request"
-        GRANTED = "granted", "Access granted"
-        DENIED = "denied", "Access denied"
-        DISCLOSURE = "disclosure", "Disclosure"
-        CORRECTION = "correction", "Correction"
+        REQUEST = "request", _("Request")
+        GRANTED = "granted", _("Access granted")
+        DENIED = "denied", _("Access denied")
+        DISCLOSURE = "disclosure", _("Disclosure")
+        CORRECTION = "correction", _("Correction")
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="disclosure_log")
     request = models.ForeignKey(

@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mous.models import Agency
 from sro_program.authz import require
@@ -171,7 +172,7 @@ def disclosure_correct(*, entry: DisclosureLogEntry, note: str, acting_user) -> 
         raise PermissionDenied("Only a records custodian corrects the disclosure log.")
     require(acting_user, entry, CORRECT_PERMISSION)
     if not note.strip():
-        raise ValidationError({"note": ["Say what is corrected and why."]})
+        raise ValidationError({"note": [_("Say what is corrected and why.")]})
     correction = DisclosureLogEntry(
         student_id=entry.student_id,
         request_id=entry.request_id,

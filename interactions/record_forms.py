@@ -4,6 +4,7 @@ collect input, limit choices to the user's scope, and show the service's errors 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mous.models import Agency
 from sro_program.models import Officer
@@ -17,36 +18,37 @@ Status = RecordAccessRequest.Status
 
 class RecordAccessRequestForm(forms.Form):
     student_id = forms.CharField(
-        label="District student ID",
+        label=_("District student ID"),
         max_length=20,
-        help_text="Only students enrolled at your schools can be chosen.",
+        help_text=_("Only students enrolled at your schools can be chosen."),
     )
     agency = forms.ModelChoiceField(
-        queryset=Agency.objects.filter(active=True), empty_label="Choose…"
+        queryset=Agency.objects.filter(active=True), empty_label=_("Choose…")
     )
     officer = forms.ModelChoiceField(
         queryset=Officer.objects.filter(active=True).select_related("agency"),
         required=False,
-        empty_label="No officer (the agency asks)",
-        help_text="The officer who asks; leave empty when the agency asks without one.",
+        empty_label=_("No officer (the agency asks)"),
+        help_text=_("The officer who asks; leave empty when the agency asks without one."),
     )
     basis = forms.ChoiceField(
-        label="Legal basis (FERPA)", choices=[("", "Choose…")] + RecordAccessRequest.Basis.choices
+        label=_("Legal basis (FERPA)"),
+        choices=[("", _("Choose…"))] + RecordAccessRequest.Basis.choices,
     )
     records_requested = forms.CharField(
-        label="Records requested", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Records requested"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     legitimate_interest = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     threat_description = forms.CharField(
-        label="Articulable and significant threat",
+        label=_("Articulable and significant threat"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required for a health or safety emergency (34 CFR 99.36).",
+        help_text=_("Required for a health or safety emergency (34 CFR 99.36)."),
     )
     legal_citation = forms.CharField(
-        max_length=200, required=False, help_text="Required when the basis is another law."
+        max_length=200, required=False, help_text=_("Required when the basis is another law.")
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -61,7 +63,7 @@ class RecordAccessRequestForm(forms.Form):
     def clean_student_id(self):
         student = student_for_user(self.user, self.cleaned_data["student_id"])
         if student is None:
-            raise forms.ValidationError("No student with this ID is enrolled at your schools.")
+            raise forms.ValidationError(_("No student with this ID is enrolled at your schools."))
         self.student = student
         return student.student_id
 
@@ -86,27 +88,27 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     access_date = forms.DateField(
-        label="Date access was given",
+        label=_("Date access was given"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When granting; today if left empty.",
+        help_text=_("When granting; today if left empty."),
     )
     further_parties = forms.CharField(
-        label="Further parties",
+        label=_("Further parties"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Anyone else the records may be disclosed to (34 CFR 99.32(b)).",
+        help_text=_("Anyone else the records may be disclosed to (34 CFR 99.32(b))."),
     )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when denying: say why.",
+        help_text=_("Required when denying: say why."),
     )
 
 
 class CorrectionForm(forms.Form):
     note = forms.CharField(
-        label="Correction",
+        label=_("Correction"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What is corrected and why. The original entry stays as it is.",
+        help_text=_("What is corrected and why. The original entry stays as it is."),
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from sro_program.authz import get_for_action, require_perm
@@ -101,7 +102,7 @@ def record_access_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Request recorded; a records custodian will decide it.")
+            messages.success(request, _("Request recorded; a records custodian will decide it."))
             return redirect("interactions:record_access_detail", pk=access_request.pk)
     return render(request, "interactions/records/request_form.html", {"form": form})
 
@@ -148,7 +149,7 @@ def record_access_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Decision recorded in the student's disclosure log.")
+            messages.success(request, _("Decision recorded in the student's disclosure log."))
             return redirect("interactions:record_access_detail", pk=access_request.pk)
     return render(
         request, "interactions/records/decide.html", {"req": access_request, "form": form}
@@ -191,9 +192,9 @@ def disclosure_correct_view(request: HttpRequest, student_id: str, entry_pk: int
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Correction added to the log.")
+            messages.success(request, _("Correction added to the log."))
     else:
-        messages.error(request, "Write what is corrected and why.")
+        messages.error(request, _("Write what is corrected and why."))
     return redirect("interactions:disclosure_log", student_id=student.student_id)
 
 

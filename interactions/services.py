@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sro_program.authz import require, require_perm
 from sro_program.models import Assignment, School
@@ -208,10 +209,10 @@ def interaction_update(
     """
     require(acting_user, interaction, "change")
     if interaction.voided:
-        raise ValidationError("A voided interaction cannot be edited.")
+        raise ValidationError(_("A voided interaction cannot be edited."))
     reason = (reason or "").strip()
     if interaction.status != Interaction.Status.DRAFT and not reason:
-        raise ValidationError({"change_reason": ["Say why a submitted interaction is changed."]})
+        raise ValidationError({"change_reason": [_("Say why a submitted interaction is changed.")]})
     if len(reason) > CHANGE_REASON_MAX:
         raise ValidationError(
             {"change_reason": [f"At most {CHANGE_REASON_MAX} characters ({len(reason)} now)."]}
@@ -251,7 +252,7 @@ def _transition(interaction: Interaction, *, acting_user, reason: str, **changes
 def interaction_submit(*, interaction: Interaction, acting_user) -> Interaction:
     require(acting_user, interaction, "change")
     if interaction.voided or interaction.status != Interaction.Status.DRAFT:
-        raise ValidationError("Only a draft can be submitted.")
+        raise ValidationError(_("Only a draft can be submitted."))
     data = {f: getattr(interaction, f) for f in FIELDS}
     _raise_if(validate_interaction_data(data, acting_user=acting_user))
     return _transition(
@@ -267,7 +268,7 @@ def interaction_review(*, interaction: Interaction, acting_user) -> Interaction:
     """A site administrator of the interaction's school marks it reviewed."""
     require(acting_user, interaction, "review")
     if interaction.voided or interaction.status != Interaction.Status.SUBMITTED:
-        raise ValidationError("Only a submitted interaction that is not voided can be reviewed.")
+        raise ValidationError(_("Only a submitted interaction that is not voided can be reviewed."))
     return _transition(
         interaction,
         acting_user=acting_user,
@@ -284,9 +285,9 @@ def interaction_void(*, interaction: Interaction, acting_user, reason: str) -> I
     require(acting_user, interaction, "void")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Say why the interaction is voided."]})
+        raise ValidationError({"reason": [_("Say why the interaction is voided.")]})
     if interaction.voided:
-        raise ValidationError("This interaction is already voided.")
+        raise ValidationError(_("This interaction is already voided."))
     return _transition(
         interaction,
         acting_user=acting_user,

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sro_program.authz import get_for_action, require_perm
@@ -139,7 +140,7 @@ def _can_edit(user, interaction: Interaction) -> bool:
 def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = _get(request, pk, "change")
     if interaction.voided:
-        messages.error(request, "A voided interaction cannot be edited.")
+        messages.error(request, _("A voided interaction cannot be edited."))
         return redirect("interactions:detail", pk=pk)
     form = InteractionForm(request.POST or None, user=request.user, instance=interaction)
     conflict = None

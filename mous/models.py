@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from authz.core import DISTRICT_WIDE, RestrictedQuerySet
@@ -87,11 +88,11 @@ class MOU(models.Model):
     """A memorandum of understanding between the district and an agency (BP 3515.31)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        UNDER_REVIEW = "under_review", "Under review"
-        APPROVED = "approved", "Board-approved"
-        SUPERSEDED = "superseded", "Superseded"
-        TERMINATED = "terminated", "Terminated"
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Board-approved")
+        SUPERSEDED = "superseded", _("Superseded")
+        TERMINATED = "terminated", _("Terminated")
 
     # The lifecycle, in one table: services refuse an action from any other status, the admin
     # offers only the allowed actions, and templates ask `allowed_actions()`.
@@ -270,17 +271,17 @@ class MOUElement(models.Model):
     """One of the MOU's elements: the six required by policy, or an optional term."""
 
     class Code(models.TextChoices):
-        PURPOSE = "purpose", "Purpose"
-        ROLES_RESPONSIBILITIES = "roles_responsibilities", "Roles and responsibilities"
-        INFORMATION_SHARING = "information_sharing", "Information sharing"
-        QUALIFICATIONS_TRAINING = "qualifications_training", "SRO qualifications and training"
-        DUTY_HOURS = "duty_hours", "Assigned duty hours"
-        PERFORMANCE_MONITORING = "performance_monitoring", "Performance monitoring"
-        NONDISCRIMINATION = "nondiscrimination", "Nondiscrimination (optional)"
+        PURPOSE = "purpose", _("Purpose")
+        ROLES_RESPONSIBILITIES = "roles_responsibilities", _("Roles and responsibilities")
+        INFORMATION_SHARING = "information_sharing", _("Information sharing")
+        QUALIFICATIONS_TRAINING = "qualifications_training", _("SRO qualifications and training")
+        DUTY_HOURS = "duty_hours", _("Assigned duty hours")
+        PERFORMANCE_MONITORING = "performance_monitoring", _("Performance monitoring")
+        NONDISCRIMINATION = "nondiscrimination", _("Nondiscrimination (optional)")
         DISPROPORTIONALITY_TRAINING = (
-            "disproportionality_training", "Disproportionality training (optional)",
+            "disproportionality_training", _("Disproportionality training (optional)"),
         )
-        LEAVE_STAFFING = "leave_staffing", "Staffing during SRO leave (optional)"
+        LEAVE_STAFFING = "leave_staffing", _("Staffing during SRO leave (optional)")
 
     REQUIRED = (
         Code.PURPOSE,

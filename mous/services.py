@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from authz.core import may
 from core.text_guard import check_guarded_fields
@@ -218,8 +219,8 @@ def mou_update(*, mou: MOU, acting_user, **fields) -> MOU:
     forbidden = {"status", "board_date", "board_item", "approved_by", "approved_at", "ended_on"}
     if forbidden & fields.keys():
         raise ValidationError(
-            "Status and Board approval change only through submit, approval, amendment and "
-            "termination."
+            _("Status and Board approval change only through submit, approval, amendment and "
+            "termination.")
         )
     locked = _locked(mou)
     for name, value in fields.items():
@@ -368,7 +369,7 @@ def mou_terminate(
     abandon a draft or one under review. A reason is required."""
     _require(acting_user, "mous.change_mou", "terminate an MOU")
     if not (reason or "").strip():
-        raise ValidationError("Give the reason for terminating the MOU.")
+        raise ValidationError(_("Give the reason for terminating the MOU."))
     locked = _locked(mou)
     _refuse_status(locked, "terminate")
     end = None

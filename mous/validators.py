@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PDF_MAGIC = b"%PDF-"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -59,8 +60,8 @@ def validate_upload_size(f) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     if f.size > limit:
         raise ValidationError(
-            f"The file is {f.size / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB. "
-            "Upload a smaller file."
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Upload a smaller file.")
+            % {"size": f"{f.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
         )
 
 
@@ -170,16 +171,18 @@ def validate_upload(f, allowed: tuple[Kind, ...], not_allowed_message: str) -> K
     by_name = kind_for_name(base_name)
     if by_name not in allowed:
         raise ValidationError(
-            f"The file name “{base_name}” does not end in {allowed_names}. {not_allowed_message}"
+            _("The file name “%(name)s” does not end in %(allowed)s. %(message)s")
+            % {"name": base_name, "allowed": allowed_names, "message": not_allowed_message}
         )
     by_content = detect_kind(read_head(f))
     if by_content not in allowed:
         raise ValidationError(not_allowed_message)
     if by_content != by_name:
         raise ValidationError(
-            f"The file “{base_name}” is named as {by_name.label} but its content is "
-            f"{by_content.label}. Rename it to end in {by_content.extensions[0]} and upload it "
-            "again."
+            _("The file “%(name)s” is named as %(named)s but its content is %(content)s. "
+              "Rename it to end in %(extension)s and upload it again.")
+            % {"name": base_name, "named": by_name.label, "content": by_content.label,
+               "extension": by_content.extensions[0]}
         )
     return by_content
 
@@ -187,7 +190,7 @@ def validate_upload(f, allowed: tuple[Kind, ...], not_allowed_message: str) -> K
 def validate_pdf(f) -> None:
     """Accept a PDF only: a name ending in .pdf and a whole PDF inside."""
     validate_upload(
-        f, (PDF,), "The file is not a PDF. Upload the signed document as a PDF (.pdf)."
+        f, (PDF,), _("The file is not a PDF. Upload the signed document as a PDF (.pdf).")
     )
 
 

@@ -4,6 +4,8 @@ as the chart, so a published (suppressed) report never states a withheld figure.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .charts import TREND_MEASURES, _reason_text
 from .compute import REFERENCE_GROUPS, group_label
 from .labels import DIMENSION_LABELS, MEASURE_LABELS
@@ -29,24 +31,30 @@ def rates_chart_alt(report: dict, dimension: str, measure: str) -> str:
         label = group_label(dimension, e["group"])
         rate = e.get("rate_per_1000")
         if rate is None:
-            text = f"{label} withheld for privacy" if e["suppressed"] else f"{label} not calculated"
+            text = (_("%(group)s withheld for privacy") if e["suppressed"]
+                    else _("%(group)s not calculated")) % {"group": label}
         else:
             text = f"{label} {_num(rate)}"
         if e["group"] == reference:
-            text += ", reference group"
+            text += _(", reference group")
         elif e.get("rri") is not None:
-            text += f", RRI {_num(e['rri'], 2)}"
+            text += _(", RRI %(rri)s") % {"rri": _num(e["rri"], 2)}
             if e.get("rri_ci_low") is not None and e.get("rri_ci_high") is not None:
-                text += f" ({_num(e['rri_ci_low'], 2)} to {_num(e['rri_ci_high'], 2)})"
-            text += ", significant" if e.get("rri_significant") else ", not significant"
+                text += _(" (%(low)s to %(high)s)") % {"low": _num(e["rri_ci_low"], 2),
+                                                       "high": _num(e["rri_ci_high"], 2)}
+            text += _(", significant") if e.get("rri_significant") else _(", not significant")
         elif rate is not None:
-            text += f", RRI not calculated ({_reason_text(e)})"
+            text += _(", RRI not calculated (%(reason)s)") % {"reason": _reason_text(e)}
         parts.append(text)
-    what = MEASURE_LABELS.get(measure, measure).lower()
-    by = DIMENSION_LABELS.get(dimension, dimension).lower()
-    ref = f" against {group_label(dimension, reference)} students" if reference else ""
-    return (f"Chart of {what} by {by}. Students per 1,000 enrolled, and the relative rate "
-            f"index (RRI){ref} with its 95% interval: " + "; ".join(parts) + ".")
+    figures = {"what": str(MEASURE_LABELS.get(measure, measure)).lower(),
+               "by": str(DIMENSION_LABELS.get(dimension, dimension)).lower(),
+               "figures": "; ".join(parts)}
+    if reference:
+        return _("Chart of %(what)s by %(by)s. Students per 1,000 enrolled, and the relative "
+                 "rate index (RRI) against %(reference)s students with its 95%% interval: "
+                 "%(figures)s.") % {**figures, "reference": group_label(dimension, reference)}
+    return _("Chart of %(what)s by %(by)s. Students per 1,000 enrolled, and the relative rate "
+             "index (RRI) with its 95%% interval: %(figures)s.") % figures
 
 
 def trend_chart_alt(report: dict, measures: list[str] | None = None) -> str:
@@ -56,10 +64,11 @@ def trend_chart_alt(report: dict, measures: list[str] | None = None) -> str:
     months = list(dict.fromkeys(e["month"] for e in report.get("months", [])))
     values = {(e["month"], e["measure"]): e["instances"] for e in report.get("months", [])}
     lines = []
+    withheld = _("withheld")
     for measure in measures:
         cells = []
         for month in months:
             value = values.get((month, measure))
-            cells.append(f"{month} {'withheld' if value is None else value}")
+            cells.append(f"{month} {withheld if value is None else value}")
         lines.append(f"{MEASURE_LABELS.get(measure, measure)}: " + ", ".join(cells))
-    return "Line chart of interactions per month. " + "; ".join(lines) + "."
+    return _("Line chart of interactions per month. %(lines)s.") % {"lines": "; ".join(lines)}

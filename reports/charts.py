@@ -117,8 +117,12 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
     def x(v: float) -> float:
         return plot_x + plot_w * (v / high)
 
-    body = [_text(plot_x, 14, "Students per 1,000 enrolled, 95% interval", size=10, fill=GREY),
-            _text(width - 4, 14, "RRI (95% interval)", size=10, fill=GREY, anchor="end")]
+    # xgettext:no-python-format
+    axis = _("Students per 1,000 enrolled, 95% interval")
+    # xgettext:no-python-format
+    rri_axis = _("RRI (95% interval)")
+    body = [_text(plot_x, 14, axis, size=10, fill=GREY),
+            _text(width - 4, 14, rri_axis, size=10, fill=GREY, anchor="end")]
     bottom = top + row * len(entries)
     for i in range(6):
         v = high * i / 5
@@ -136,11 +140,12 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
         y = top + row * i + row / 2
         label = group_label(dimension, e["group"])
         is_ref = e is reference
-        body.append(_text(label_w, y + 4, label + (" (reference)" if is_ref else ""), size=11,
+        shown = _("%(group)s (reference)") % {"group": label} if is_ref else label
+        body.append(_text(label_w, y + 4, shown, size=11,
                           anchor="end", weight="bold" if is_ref else "normal"))
         rate = None if e.get("suppressed") else e.get("rate_per_1000")
         if rate is None:
-            note = "withheld for privacy" if e.get("suppressed") else "not calculated"
+            note = _("withheld for privacy") if e.get("suppressed") else _("not calculated")
             body.append(_text(plot_x + 2, y + 4, note, size=10, fill=GREY))
             continue
         lo, hi = intervals.get(e["group"], (rate, rate))
@@ -158,10 +163,11 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
             body.append(f'<circle cx="{x(rate):.1f}" cy="{y:.1f}" r="4" stroke="{INK}" '
                         f'stroke-width="1.5" fill="{INK if filled else "#FFFFFF"}"/>')
         if is_ref:
-            rri_text = "1.0 (reference)"
+            rri_text = _("1.0 (reference)")
         elif e.get("rri") is not None and e.get("rri_ci_low") is not None:
-            rri_text = (f"{_num(e['rri'])} ({_num(e['rri_ci_low'])}–{_num(e['rri_ci_high'])})"
-                        + (" significant" if e.get("rri_significant") else ""))
+            rri_text = f"{_num(e['rri'])} ({_num(e['rri_ci_low'])}–{_num(e['rri_ci_high'])})"
+            if e.get("rri_significant"):
+                rri_text = _("%(rri)s significant") % {"rri": rri_text}
         elif e.get("rri") is not None:
             rri_text = _num(e["rri"])
         else:
@@ -174,13 +180,13 @@ def rates_chart(report: dict, dimension: str, measure: str) -> str | None:
 def _reason_text(entry: dict) -> str:
     reason = entry.get("rri_reason") or ""
     return {
-        "suppressed": "withheld (privacy)",
-        "reference_suppressed": "withheld (privacy)",
-        "comparison_suppressed": "withheld (privacy)",
-        "group_below_min_n": "too few students",
-        "reference_below_min_n": "reference too small",
-        "zero_count": "no students",
-        "no_reference_group": "no reference",
+        "suppressed": _("withheld (privacy)"),
+        "reference_suppressed": _("withheld (privacy)"),
+        "comparison_suppressed": _("withheld (privacy)"),
+        "group_below_min_n": _("too few students"),
+        "reference_below_min_n": _("reference too small"),
+        "zero_count": _("no students"),
+        "no_reference_group": _("no reference"),
     }.get(reason, "–")
 
 

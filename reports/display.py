@@ -377,18 +377,18 @@ def chart_context(report: dict, measures: list[str]) -> list[dict]:
             "title": charts.rates_chart_title("race_ethnicity", m),
             "uri": charts.data_uri(svg) if svg else None,
             "alt": chart_text.rates_chart_alt(report, "race_ethnicity", m),
-            "empty": "Every rate is zero or withheld for privacy, so there is nothing to "
-                     "chart. The figures are in the race or ethnicity tables.",
+            "empty": _("Every rate is zero or withheld for privacy, so there is nothing to "
+                       "chart. The figures are in the race or ethnicity tables."),
         })
     if report.get("months"):
         trend = charts.trend_chart(report)
         chart_list.append({
             "kind": "trend",
-            "title": "Interactions per month (withheld months are gaps)",
+            "title": _("Interactions per month (withheld months are gaps)"),
             "uri": charts.data_uri(trend) if trend else None,
             "alt": chart_text.trend_chart_alt(report),
-            "empty": "Every monthly figure is zero or withheld for privacy, so there is "
-                     "nothing to chart. The figures are in the monthly table.",
+            "empty": _("Every monthly figure is zero or withheld for privacy, so there is "
+                       "nothing to chart. The figures are in the monthly table."),
         })
     return chart_list
 
@@ -426,6 +426,13 @@ def _all_withheld(rows: list[dict]) -> bool:
     return bool(rows) and all(r["suppressed"] for r in rows)
 
 
+def _by(measure: str, dimension: str) -> str:
+    """ "Arrest by race or ethnicity": a table's caption."""
+    return _("%(measure)s by %(dimension)s") % {
+        "measure": MEASURE_LABELS[measure],
+        "dimension": str(DIMENSION_LABELS[dimension]).lower()}
+
+
 def appendix_context(report: dict, measures: list[str] | None = None) -> dict:
     """The tables of the appendix: race or ethnicity and grade each get a table per measure;
     the small yes/no and few-group dimensions share one table per measure. A table whose every
@@ -435,28 +442,32 @@ def appendix_context(report: dict, measures: list[str] | None = None) -> dict:
     for m in measures:
         for dimension in ("race_ethnicity", "grade"):
             rows = group_rows(report, dimension, m)
-            caption = f"{MEASURE_LABELS[m]} by {DIMENSION_LABELS[dimension].lower()}"
+            caption = _by(m, dimension)
             if _all_withheld(rows):
                 withheld.append(caption)
             elif rows:
                 ref = REFERENCE_GROUPS.get(dimension)
                 tables.append({"caption": caption, "rows": rows,
+                               "group_header": str(DIMENSION_LABELS[dimension]),
                                "reference": group_label(dimension, ref) if ref else None})
         combined = []
         for dimension in SMALL_DIMENSIONS:
             rows = group_rows(report, dimension, m)
             if _all_withheld(rows):
-                withheld.append(f"{MEASURE_LABELS[m]} by {DIMENSION_LABELS[dimension].lower()}")
+                withheld.append(_by(m, dimension))
                 continue
             for r in rows:
                 combined.append({**r, "label": f"{DIMENSION_LABELS[dimension]}: {r['label']}"})
         if combined:
-            tables.append({"caption": f"{MEASURE_LABELS[m]} by other student groups",
+            tables.append({"caption": _("%(measure)s by other student groups") % {
+                               "measure": MEASURE_LABELS[m]},
                            "rows": combined, "reference": None})
     stages = []
     for m in [m for m in STAGE_MEASURES if m in measures]:
         rows = stage_rows(report, "race_ethnicity", m)
-        caption = (f"{MEASURE_LABELS[m]} per 100 students contacted, by race or ethnicity")
+        caption = _("%(measure)s per 100 students contacted, by %(dimension)s") % {
+            "measure": MEASURE_LABELS[m],
+            "dimension": str(DIMENSION_LABELS["race_ethnicity"]).lower()}
         if _all_withheld(rows):
             withheld.append(caption)
         elif rows:

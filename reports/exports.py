@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from interactions.exports import safe_cell  # one formula rule for every export
 
@@ -59,9 +61,15 @@ def filename(report: dict, fmt: str, prefix: str = "board-report") -> str:
 
 def to_json_bytes(report: dict) -> bytes:
     """The report as UTF-8 JSON. Numbers unrounded; the bytes published are these bytes."""
-    return (json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(
-        "utf-8"
-    )
+    return (json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False,
+                       default=_json_text) + "\n").encode("utf-8")
+
+
+def _json_text(value):
+    """A translated label in the data is written as its text (English in built reports)."""
+    if isinstance(value, Promise):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 # --------------------------------------------------------------------------------------------
@@ -465,6 +473,24 @@ def to_xlsx_bytes(report: dict, published: dict | None = None) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 PDF_CSS = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf.css"
+# The words in the page margins of pdf.css (CSS strings), put in the reader's language.
+PDF_CSS_WORDS = [
+    gettext_noop("SRO interactions report to the Board · BP 3515.31"),
+    gettext_noop("Page"),
+    gettext_noop("of"),
+    gettext_noop("CONFIDENTIAL"),
+    gettext_noop("CONFIDENTIAL · unsuppressed student figures"),
+]
+
+
+def pdf_css() -> str:
+    """pdf.css with its margin words translated ("Page " counter(page) " of " ...)."""
+    css = PDF_CSS.read_text(encoding="utf-8")
+    for word in PDF_CSS_WORDS:
+        for before, after in (('"', '"'), ('"', ' "'), ('" ', ' "')):
+            quoted = json.dumps(gettext(word), ensure_ascii=False)[1:-1]
+            css = css.replace(f"{before}{word}{after}", f"{before}{quoted}{after}")
+    return css
 
 
 def to_html_for_pdf(report: dict, published: dict | None = None) -> str:
@@ -480,7 +506,7 @@ def to_html_for_pdf(report: dict, published: dict | None = None) -> str:
             **published, "at_text": format_datetime(published.get("at")),
             "withdrawn_text": format_datetime(published.get("withdrawn_at")),
         }
-    context["css"] = PDF_CSS.read_text(encoding="utf-8")
+    context["css"] = pdf_css()
     context["confidential_text"] = confidential_text(report)
     context["dimension_labels"] = DIMENSION_LABELS
     return render_to_string("reports/pdf.html", context)
@@ -496,7 +522,8 @@ def _pdf_cache_key(report: dict, published: dict | None) -> str:
 
     from .models import content_key
 
-    extra = json.dumps(published or {}, sort_keys=True, default=str)
+    # The language is part of the key: the same figures in Spanish are another PDF.
+    extra = json.dumps(published or {}, sort_keys=True, default=str) + (get_language() or "")
     digest = hashlib.sha256((content_key(report) + extra).encode("utf-8")).hexdigest()
     return f"report-pdf:{digest}"
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from interactions.codes import MEASURES, school_year_of
 from sro_program.models import School
@@ -25,24 +26,24 @@ def school_year_choices(today: dt.date | None = None, years: int = 5) -> list[tu
 
 
 class ReportForm(forms.Form):
-    school_year = forms.ChoiceField(label="School year", choices=())
+    school_year = forms.ChoiceField(label=_("School year"), choices=())
     date_from = forms.DateField(
-        label="From (optional)", required=False,
+        label=_("From (optional)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave both dates empty for the whole school year (July 1 to June 30).",
+        help_text=_("Leave both dates empty for the whole school year (July 1 to June 30)."),
     )
     date_to = forms.DateField(
-        label="To (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     schools = forms.ModelMultipleChoiceField(
         queryset=School.objects.none(), to_field_name="cds_code", required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="None ticked: every school.",
+        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every school."),
     )
     unsuppressed = forms.BooleanField(
-        label="Show unsuppressed figures (confidential)", required=False,
+        label=_("Show unsuppressed figures (confidential)"), required=False,
     )
     measure = forms.ChoiceField(
-        label="Measure shown in the group tables", required=False,
+        label=_("Measure shown in the group tables"), required=False,
         choices=[(m, MEASURE_LABELS[m]) for m in MEASURES],
     )
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
 from .compute import REFERENCE_GROUPS, group_label
 from .labels import MEASURE_LABELS
 from .stats import round_half_up
@@ -20,57 +23,83 @@ FINDING_MEASURES = ["contact", "referral_to_law_enforcement", "arrest", "citatio
                     "prosecution_referral", "use_of_force", "outside_sro_role"]
 MAX_FINDINGS = 8
 
-# "... were {verb} at 1.9 times the rate of ..."
-MEASURE_VERBS = {
-    "contact": "contacted by an SRO",
-    "referral_to_law_enforcement": "referred to law enforcement",
-    "arrest": "arrested",
-    "citation": "cited",
-    "prosecution_referral": "referred for prosecution",
-    "use_of_force": "subject to a use of force",
-    "outside_sro_role": "in interactions outside the SRO role",
-    "search": "searched",
+# Each finding is one whole sentence per measure, so that a translation can order it freely:
+# "{group} were contacted by an SRO at 1.9 times the rate of {reference} (95% interval ...)."
+FINDING_SENTENCES = {
+    "contact": gettext_lazy(
+        "%(subject)s were contacted by an SRO at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
+    "referral_to_law_enforcement": gettext_lazy(
+        "%(subject)s were referred to law enforcement at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
+    "arrest": gettext_lazy(
+        "%(subject)s were arrested at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
+    "citation": gettext_lazy(
+        "%(subject)s were cited at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
+    "prosecution_referral": gettext_lazy(
+        "%(subject)s were referred for prosecution at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
+    "use_of_force": gettext_lazy(
+        "%(subject)s were subject to a use of force at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
+    "outside_sro_role": gettext_lazy(
+        "%(subject)s were in interactions outside the SRO role at %(rri)s times the rate of "
+        "%(other)s (95%% interval %(low)s to %(high)s)."),
+    "search": gettext_lazy(
+        "%(subject)s were searched at %(rri)s times the rate of %(other)s "
+        "(95%% interval %(low)s to %(high)s)."),
 }
+OTHER_MEASURE_SENTENCE = gettext_lazy(
+    "%(subject)s had the outcome %(measure)s at %(rri)s times the rate of %(other)s "
+    "(95%% interval %(low)s to %(high)s).")
 
-# Groups as the subject of a sentence.
+# Groups as they read inside a sentence (the sentence's first letter is capitalised after
+# translation).
 GROUP_NOUNS = {
-    ("race_ethnicity", "two_or_more"): "Students of two or more races",
-    ("gender", "F"): "Female students",
-    ("gender", "M"): "Male students",
-    ("gender", "X"): "Nonbinary students",
-    ("disability", "idea"): "Students with an IEP",
-    ("disability", "504"): "Students with a Section 504 plan",
-    ("disability", "none"): "students without a disability",
-    ("english_learner", "Y"): "English learners",
-    ("english_learner", "N"): "students who are not English learners",
-    ("foster_youth", "Y"): "Foster youth",
-    ("foster_youth", "N"): "students who are not in foster care",
-    ("homeless", "Y"): "Homeless students",
-    ("homeless", "N"): "students who are not homeless",
-    ("socioeconomically_disadvantaged", "Y"): "Socioeconomically disadvantaged students",
-    ("socioeconomically_disadvantaged", "N"): "students who are not socioeconomically "
-                                              "disadvantaged",
+    ("race_ethnicity", "american_indian_alaska_native"): gettext_lazy(
+        "American Indian or Alaska Native students"),
+    ("race_ethnicity", "asian"): gettext_lazy("Asian students"),
+    ("race_ethnicity", "pacific_islander"): gettext_lazy("Pacific Islander students"),
+    ("race_ethnicity", "filipino"): gettext_lazy("Filipino students"),
+    ("race_ethnicity", "hispanic"): gettext_lazy("Hispanic or Latino students"),
+    ("race_ethnicity", "african_american"): gettext_lazy("African American students"),
+    ("race_ethnicity", "white"): gettext_lazy("White students"),
+    ("race_ethnicity", "two_or_more"): gettext_lazy("students of two or more races"),
+    ("gender", "F"): gettext_lazy("female students"),
+    ("gender", "M"): gettext_lazy("male students"),
+    ("gender", "X"): gettext_lazy("nonbinary students"),
+    ("disability", "idea"): gettext_lazy("students with an IEP"),
+    ("disability", "504"): gettext_lazy("students with a Section 504 plan"),
+    ("disability", "none"): gettext_lazy("students without a disability"),
+    ("english_learner", "Y"): gettext_lazy("English learners"),
+    ("english_learner", "N"): gettext_lazy("students who are not English learners"),
+    ("foster_youth", "Y"): gettext_lazy("foster youth"),
+    ("foster_youth", "N"): gettext_lazy("students who are not in foster care"),
+    ("homeless", "Y"): gettext_lazy("homeless students"),
+    ("homeless", "N"): gettext_lazy("students who are not homeless"),
+    ("socioeconomically_disadvantaged", "Y"): gettext_lazy(
+        "socioeconomically disadvantaged students"),
+    ("socioeconomically_disadvantaged", "N"): gettext_lazy(
+        "students who are not socioeconomically disadvantaged"),
 }
 
 
 def group_noun(dimension: str, group: str, *, reference: bool = False) -> str:
+    """The group as a noun phrase: "Female students" at the start of a sentence, "female
+    students" inside one (a race or ethnicity keeps its capital letter)."""
     noun = GROUP_NOUNS.get((dimension, group))
     if noun is None:
-        noun = f"{group_label(dimension, group)} students"
+        noun = gettext("%(group)s students") % {"group": group_label(dimension, group)}
+    noun = str(noun)
     if reference:
-        # Mid-sentence: lower-case the first letter unless it is a proper name (race).
-        if dimension not in ("race_ethnicity",) and noun[:1].isupper():
-            noun = noun[0].lower() + noun[1:]
         return noun
     return noun[0].upper() + noun[1:]
 
 
 def _fmt(value, places: int = 1) -> str:
     return f"{round_half_up(value, places):,}"
-
-
-def _times(rri: float) -> str:
-    return f"{_fmt(rri, 1)} times"
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,22 +118,26 @@ def _previous_text(entry: dict, has_previous: bool) -> str:
         return ""
     prev = entry.get("previous")
     if not prev:
-        return "No figure for the previous school year."
+        return gettext("No figure for the previous school year.")
     if prev.get("suppressed") or prev.get("rri_reason") in ("suppressed", "reference_suppressed",
                                                             "comparison_suppressed"):
-        return "Previous school year: withheld for privacy."
+        return gettext("Previous school year: withheld for privacy.")
     if prev.get("rri") is None:
-        return "Previous school year: not calculated."
+        return gettext("Previous school year: not calculated.")
     rri, old = entry["rri"], prev["rri"]
     if round_half_up(old, 1) == round_half_up(rri, 1):
-        change = "the same"
+        change = gettext("the same")
     elif (old < rri) == (rri >= 1):
-        change = "a wider gap this year"
+        change = gettext("a wider gap this year")
     else:
-        change = "a narrower gap this year"
-    sig = "" if prev.get("rri_significant") else ", not significant"
-    return (f"Previous school year: {_fmt(old)} times ({_fmt(prev['rri_ci_low'])} to "
-            f"{_fmt(prev['rri_ci_high'])}{sig}); {change}.")
+        change = gettext("a narrower gap this year")
+    figures = {"rri": _fmt(old), "low": _fmt(prev["rri_ci_low"]),
+               "high": _fmt(prev["rri_ci_high"]), "change": change}
+    if prev.get("rri_significant"):
+        return gettext("Previous school year: %(rri)s times (%(low)s to %(high)s); "
+                       "%(change)s.") % figures
+    return gettext("Previous school year: %(rri)s times (%(low)s to %(high)s, not "
+                   "significant); %(change)s.") % figures
 
 
 def findings(report: dict) -> list[dict]:
@@ -123,14 +156,19 @@ def findings(report: dict) -> list[dict]:
             ref = _reference_entry(entries, e["dimension"], measure)
             if ref is None or ref.get("suppressed") or e["group"] == ref["group"]:
                 continue
-            verb = MEASURE_VERBS.get(measure, MEASURE_LABELS.get(measure, measure).lower())
-            subject = group_noun(e["dimension"], e["group"])
-            other = group_noun(e["dimension"], ref["group"], reference=True)
             higher = e["rri"] >= 1
-            text = (f"{subject} were {verb} at {_times(e['rri'])} the rate of {other} "
-                    f"(95% interval {_fmt(e['rri_ci_low'])} to {_fmt(e['rri_ci_high'])}).")
-            sizes = (f"{e['students']:,} of {e['enrollment']:,} enrolled, against "
-                     f"{ref['students']:,} of {ref['enrollment']:,}.")
+            sentence = FINDING_SENTENCES.get(measure, OTHER_MEASURE_SENTENCE)
+            text = capfirst(str(sentence) % {
+                "subject": group_noun(e["dimension"], e["group"], reference=True),
+                "other": group_noun(e["dimension"], ref["group"], reference=True),
+                "measure": str(MEASURE_LABELS.get(measure, measure)).lower(),
+                "rri": _fmt(e["rri"], 1), "low": _fmt(e["rri_ci_low"]),
+                "high": _fmt(e["rri_ci_high"])})
+            sizes = gettext("%(students)s of %(enrolled)s enrolled, against %(ref_students)s of "
+                            "%(ref_enrolled)s.") % {
+                "students": f"{e['students']:,}", "enrolled": f"{e['enrollment']:,}",
+                "ref_students": f"{ref['students']:,}",
+                "ref_enrolled": f"{ref['enrollment']:,}"}
             found.append({
                 "measure": measure, "dimension": e["dimension"], "group": e["group"],
                 "reference": ref["group"], "rri": e["rri"], "ci_low": e["rri_ci_low"],
@@ -164,8 +202,9 @@ def findings_overflow(report: dict) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _ratio(n: int, d: int) -> str:
-    return f"{n} of {d}" if d else "none"
+def _ratio(n: int, d: int, of: str, none: str) -> str:
+    """ "3 of 4 officers" (`of` has %(n)s and %(d)s), or `none` when there are none."""
+    return gettext(of) % {"n": n, "d": d} if d else gettext(none)
 
 
 def compliance_rows(report: dict) -> list[dict]:
@@ -180,26 +219,30 @@ def compliance_rows(report: dict) -> list[dict]:
     complete = [m for m in mous if m.get("in_force") and m.get("complete")]
     missing = [m.get("agency_name") or m.get("agency") for m in mous if m not in complete]
     rows.append({
-        "label": "MOU in force and complete (six required elements)",
-        "value": _ratio(len(complete), len(mous)) + (" agency" if len(mous) == 1
-                                                     else " agencies")
-        + (f"; not: {', '.join(missing)}" if missing else ""),
+        "label": gettext("MOU in force and complete (six required elements)"),
+        "value": (gettext("%(n)s of %(d)s agency") % {"n": len(complete), "d": len(mous)}
+                  if len(mous) == 1 else
+                  _ratio(len(complete), len(mous), gettext_noop("%(n)s of %(d)s agencies"),
+                         gettext_noop("no agencies")))
+        + (gettext("; not: %(agencies)s") % {"agencies": ", ".join(missing)} if missing else ""),
         "status": "n/a" if not mous else ("met" if not missing else "gap"),
     })
     trained = [o for o in officers if o.get("required_training_current")]
     rows.append({
-        "label": "Officers with required training current",
-        "value": _ratio(len(trained), len(officers)) + " officers",
+        "label": gettext("Officers with required training current"),
+        "value": _ratio(len(trained), len(officers), gettext_noop("%(n)s of %(d)s officers"),
+                        gettext_noop("no officers")),
         "status": "n/a" if not officers else ("met" if len(trained) == len(officers)
                                               else "gap"),
     })
     accounts = sum(s.get("staff_accounts") or 0 for s in schools)
     staff_trained = sum(s.get("staff_trained") or 0 for s in schools)
     rows.append({
-        "label": "Staff trained on the SRO role",
-        "value": (f"{_ratio(staff_trained, accounts)} staff accounts"
-                  + (f" ({round_half_up(100 * staff_trained / accounts, 0)}%)"
-                     if accounts else "")),
+        "label": gettext("Staff trained on the SRO role"),
+        "value": (gettext("%(n)s of %(d)s staff accounts (%(percent)s%%)") % {
+            "n": staff_trained, "d": accounts,
+            "percent": round_half_up(100 * staff_trained / accounts, 0)}
+            if accounts else gettext("no staff accounts")),
         "status": "n/a" if not accounts else ("met" if staff_trained == accounts else "gap"),
     })
     presentations = section.get("presentations")
@@ -207,26 +250,30 @@ def compliance_rows(report: dict) -> list[dict]:
         approved = presentations.get("approved") or 0
         total = presentations.get("total") or 0
         rows.append({
-            "label": "SRO presentations approved in advance",
-            "value": _ratio(approved, total) + " presentations",
+            "label": gettext("SRO presentations approved in advance"),
+            "value": _ratio(approved, total, gettext_noop("%(n)s of %(d)s presentations"),
+                            gettext_noop("no presentations")),
             "status": "n/a" if not total else ("met" if approved == total else "gap"),
         })
     else:
-        rows.append({"label": "SRO presentations approved in advance",
-                     "value": "not recorded in this report", "status": "n/a"})
+        rows.append({"label": gettext("SRO presentations approved in advance"),
+                     "value": gettext("not recorded in this report"), "status": "n/a"})
     requests = (section.get("record_access") or {}).get("requests") or []
     withheld = any(r.get("count") is None for r in requests)
     total = sum(r.get("count") or 0 for r in requests)
     pending = sum(r.get("count") or 0 for r in requests if r.get("status") == "pending")
     answered = total - pending
     if withheld:
-        value, status = "withheld for privacy (fewer than the minimum)", "n/a"
+        value, status = gettext("withheld for privacy (fewer than the minimum)"), "n/a"
     elif not total:
-        value, status = "no requests", "n/a"
+        value, status = gettext("no requests"), "n/a"
     else:
-        value = f"{answered} of {total} answered" + (f"; {pending} pending" if pending else "")
+        value = gettext("%(n)s of %(d)s answered") % {"n": answered, "d": total}
+        if pending:
+            value += gettext("; %(pending)s pending") % {"pending": pending}
         status = "met" if not pending else "gap"
-    rows.append({"label": "Student record requests answered", "value": value, "status": status})
+    rows.append({"label": gettext("Student record requests answered"), "value": value,
+                 "status": status})
     return rows
 
 

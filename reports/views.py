@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from interactions.codes import MEASURES
@@ -36,7 +37,7 @@ from .services import (
 def _file_language(request: HttpRequest) -> str:
     """The language of a downloaded file: ?language=es|en, else the page's language."""
     chosen = request.GET.get("language", "")
-    codes = [code for code, _ in settings.LANGUAGES]
+    codes = [code for code, _name in settings.LANGUAGES]
     return chosen if chosen in codes else (translation.get_language() or settings.LANGUAGE_CODE)
 
 
@@ -107,7 +108,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         require_perm(request.user, "reports.view_unsuppressed")
     form = _bound_form(request)
     if not form.is_bound or not form.is_valid():
-        messages.error(request, "Choose a school year or a period inside one first.")
+        messages.error(request, _("Choose a school year or a period inside one first."))
         return redirect("reports:build")
     report = _report_from(request, form)
     with translation.override(_file_language(request)):
@@ -136,7 +137,7 @@ def publish(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST if request.method == "POST" else request.GET,
                       user=request.user)
     if not form.is_valid():
-        messages.error(request, "The report could not be published: " + " ".join(
+        messages.error(request, _("The report could not be published:") + " " + " ".join(
             str(e) for errors in form.errors.values() for e in errors))
         return redirect("reports:index")
     kwargs = form.report_kwargs()
@@ -150,24 +151,24 @@ def publish(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":  # the page says when these figures are already published
         return _confirm_page(request, form, publication)
     if publication.existing is not None:
-        messages.info(request, "These parameters and figures are already published; this is "
-                               "that report. Nothing new was published.")
+        messages.info(request, _("These parameters and figures are already published; this "
+                                 "is that report. Nothing new was published."))
         return redirect("reports:published", pk=publication.existing.pk)
     confirmed = request.POST.get("content_key", "")
     if confirmed != content_key(publication.report):
         if confirmed:
-            messages.warning(request, "The figures changed since you checked them. Check them "
-                                      "again, then confirm.")
+            messages.warning(request, _("The figures changed since you checked them. Check "
+                                        "them again, then confirm."))
         else:
-            messages.info(request, "Check what will be published, then confirm.")
+            messages.info(request, _("Check what will be published, then confirm."))
         return _confirm_page(request, form, publication)
     snapshot, created = report_publish_once(publication=publication, acting_user=request.user,
                                             title=report_title(publication.report))
     if created:
-        messages.success(request, f"Published. SHA-256 {snapshot.sha256}.")
+        messages.success(request, _("Published. SHA-256 %(sha)s.") % {"sha": snapshot.sha256})
     else:
-        messages.info(request, "These parameters and figures were published a moment ago; "
-                               "this is that report. Nothing new was published.")
+        messages.info(request, _("These parameters and figures were published a moment ago; "
+                                 "this is that report. Nothing new was published."))
     return redirect("reports:published", pk=snapshot.pk)
 
 
@@ -180,10 +181,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                         acting_user=request.user)
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, f"Not withdrawn. {message}")
+            messages.error(request, _("Not withdrawn. %(message)s") % {"message": message})
         return redirect(reverse("reports:published", args=[pk]) + "#withdraw")
-    messages.success(request, "Withdrawn. The report stays listed, marked withdrawn with your "
-                              "reason, and its files stay downloadable.")
+    messages.success(request, _("Withdrawn. The report stays listed, marked withdrawn with "
+                                "your reason, and its files stay downloadable."))
     return redirect("reports:published", pk=pk)
 
 

@@ -18,29 +18,29 @@ def navigation(request) -> dict:
         except NoReverseMatch:  # a page not installed in this deployment
             pass
 
-    add("Dashboard", "dashboard")
+    add(_("Dashboard"), "dashboard")
     if user.has_perm("interactions.view_interaction"):
-        add("Interactions", "interactions:list")
+        add(_("Interactions"), "interactions:list")
         if user.has_perm("interactions.add_interaction"):
-            add("Log interaction", "interactions:create")
+            add(_("Log interaction"), "interactions:create")
     if user.has_perm("interactions.review_interaction"):
-        add("Review queue", "interactions:review_queue")
+        add(_("Review queue"), "interactions:review_queue")
     if user.has_perm("interactions.view_recordaccessrequest"):
-        add("Record access", "interactions:record_access_list")
+        add(_("Record access"), "interactions:record_access_list")
     if user.has_perm("interactions.view_familyrecordrequest"):
         add(_("Family requests"), "interactions:family_request_list")
     if user.has_perm("sro_program.view_assignment"):
-        add("Compliance", "sro_program:compliance")
+        add(_("Compliance"), "sro_program:compliance")
     if user.has_perm("sro_program.view_presentationrequest"):
-        add("Presentations", "sro_program:presentation_list")
+        add(_("Presentations"), "sro_program:presentation_list")
     if user.has_perm("reports.view_publishedreport"):
-        add("Board reports", "reports:index")
+        add(_("Board reports"), "reports:index")
     if user.has_perm("audit.view_auditevent"):
-        add("Audit", "audit:log")
+        add(_("Audit"), "audit:log")
     if user.is_superuser or roles.has_role(user, roles.DISTRICT_ADMIN):
-        add("Roster import", "interactions:oneroster")
+        add(_("Roster import"), "interactions:oneroster")
     if user.is_staff:
-        add("Admin", "admin:index")
+        add(_("Admin"), "admin:index")
     return {
         "nav_items": items,
         "user_roles": roles.role_names(user),

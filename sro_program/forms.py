@@ -6,6 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Assignment, Officer, PresentationRequest, School
 
@@ -90,7 +91,7 @@ class PresentationDecisionForm(forms.Form):
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False,
-        help_text="Required when declining: say why, so the school can adjust the request.",
+        help_text=_("Required when declining: say why, so the school can adjust the request."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from authz.core import DISTRICT_WIDE, NEVER_LISTED, RestrictedQuerySet, SchoolScope
@@ -126,9 +127,9 @@ class Assignment(models.Model):
     """An officer assigned to a school for a period, under an MOU, with weekly duty hours."""
 
     class Kind(models.TextChoices):
-        REGULAR = "regular", "Regular"
-        RELIEF = "relief", "Relief"
-        LEAVE_COVERAGE = "leave_coverage", "Leave coverage"
+        REGULAR = "regular", _("Regular")
+        RELIEF = "relief", _("Relief")
+        LEAVE_COVERAGE = "leave_coverage", _("Leave coverage")
 
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="assignments")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="assignments")
@@ -225,8 +226,8 @@ class DutyHours(models.Model):
 
 class TrainingTopic(models.Model):
     class Audience(models.TextChoices):
-        OFFICER = "officer", "SROs"
-        STAFF = "staff", "District staff"
+        OFFICER = "officer", _("SROs")
+        STAFF = "staff", _("District staff")
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200, validators=[no_immigration_status])
@@ -351,13 +352,13 @@ class PresentationRequest(models.Model):
     """A classroom or parent presentation by an SRO; needs the Superintendent's approval."""
 
     class Audience(models.TextChoices):
-        CLASSROOM = "classroom", "Classroom"
-        PARENT = "parent", "Parents"
+        CLASSROOM = "classroom", _("Classroom")
+        PARENT = "parent", _("Parents")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="presentations")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="presentations")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.text_guard import check_guarded_fields
 from mous.models import MOU
@@ -405,7 +406,7 @@ def presentation_decide(
     locked = PresentationRequest.objects.select_for_update().get(pk=request.pk)
     Status = PresentationRequest.Status
     if decision not in (Status.APPROVED, Status.DECLINED):
-        raise ValidationError({"decision": "Choose approve or decline."})
+        raise ValidationError({"decision": _("Choose approve or decline.")})
     if locked.status != Status.PENDING:
         raise ValidationError(
             {
@@ -416,7 +417,7 @@ def presentation_decide(
     note = (note or "").strip()
     if decision == Status.DECLINED and not note:
         raise ValidationError(
-            {"note": "Say why the presentation is declined, so the school can adjust it."}
+            {"note": _("Say why the presentation is declined, so the school can adjust it.")}
         )
     row = PresentationDecision(
         request=locked, decision=decision, note=note, decided_by=acting_user

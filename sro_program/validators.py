@@ -1,6 +1,8 @@
 """Upload checks for training evidence: a PDF, PNG or JPEG by name and by whole content,
 within the size limit (the checks themselves are the shared ones of mous.validators)."""
 
+from django.utils.translation import gettext as _
+
 from mous.validators import JPEG, PDF, PNG, generated_name, validate_upload
 
 
@@ -9,8 +11,8 @@ def validate_training_evidence(f) -> None:
     validate_upload(
         f,
         (PDF, PNG, JPEG),
-        "The evidence file is not a PDF, PNG or JPEG. Upload the certificate or sign-in "
-        "sheet in one of those formats (a scan or a photo will do).",
+        _("The evidence file is not a PDF, PNG or JPEG. Upload the certificate or sign-in "
+          "sheet in one of those formats (a scan or a photo will do)."),
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .authz import get_for_action, require_perm
@@ -62,7 +63,7 @@ def presentation_create(request: HttpRequest) -> HttpResponse:
             _form_errors(form, exc)
         else:
             messages.success(
-                request, "Presentation requested. The Superintendent or a designee will decide."
+                request, _("Presentation requested. The Superintendent or a designee will decide.")
             )
             return redirect("sro_program:presentation_list")
     return render(request, "sro_program/presentation_form.html", {"form": form})
@@ -160,7 +161,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     if request.GET.get("on"):
         day, problem = parse_query_date(request.GET["on"])
         if day is None:
-            messages.error(request, f"{problem}; showing today.")
+            messages.error(request, _("%(problem)s; showing today.") % {"problem": problem})
         else:
             on = day
     return render(
