@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from authz.core import require
 from core.text_guard import check_guarded_fields, immigration_status_error
@@ -51,17 +52,19 @@ def audit_summary(record: dict | None, k: int) -> str:
     """One line: what the disclosure audit found (the confirmation page, the published page
     and `publish_report` print it)."""
     if not record:
-        return "Privacy audit: none (published before the disclosure audit)"
+        return _("Privacy audit: none (published before the disclosure audit)")
     if not record.get("small_counts_withheld"):
-        narrowest = f"no count of 1..{k} withheld"
+        narrowest = _("no count of 1..%(k)s withheld") % {"k": k}
     elif record.get("narrowest_interval") is None:
-        narrowest = f"every withheld count of 1..{k} unbounded"
+        narrowest = _("every withheld count of 1..%(k)s unbounded") % {"k": k}
     else:
-        narrowest = (f"narrowest range of a withheld count of 1..{k}: "
-                     f"{record['narrowest_interval']}")
-    with_ = ", ".join(str(i) for i in record.get("audited_with") or []) or "none"
-    return (f"Privacy audit: {record['counts_withheld']} counts withheld; {narrowest}; "
-            f"audited with snapshots: {with_}; solver {record['solver_seconds']:.2f} s")
+        narrowest = _("narrowest range of a withheld count of 1..%(k)s: %(width)s") % {
+            "k": k, "width": record["narrowest_interval"]}
+    with_ = ", ".join(str(i) for i in record.get("audited_with") or []) or _("none")
+    return _("Privacy audit: %(withheld)s counts withheld; %(narrowest)s; audited with "
+             "snapshots: %(with)s; solver %(seconds).2f s") % {
+        "withheld": record["counts_withheld"], "narrowest": narrowest, "with": with_,
+        "seconds": record["solver_seconds"]}
 
 
 def publication_preview(*, raw: dict, acting_user) -> Publication:
