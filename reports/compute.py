@@ -18,7 +18,7 @@ from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 from sro_program.models import GRADE_ORDER
 
 from . import disclosure, stats
-from .stats import SuppressionResult, is_small
+from .stats import SuppressionResult
 
 SCHEMA = "sro-board-report/1"
 NOT_REPORTED = "not_reported"
@@ -343,38 +343,6 @@ def published_table(
     }
 
 
-def _line_fixpoint(
-    values_by_field: dict[str, list[int]],
-    totals_by_field: dict[str, int | None],
-    *,
-    k: int,
-    small_rows: set[int],
-    hidden: set[int],
-    total_hidden: bool,
-) -> tuple[set[int], bool]:
-    """Suppress the linked lines of one table (the same entries counted as students and as
-    instances): an entry hidden in one is hidden in all, until nothing changes."""
-    n = len(next(iter(values_by_field.values())))
-    hidden = set(hidden)
-    while True:
-        before = (len(hidden), total_hidden)
-        for name, values in values_by_field.items():
-            total = totals_by_field.get(name)
-            initial = SuppressionResult(
-                cells=tuple((i in hidden,) for i in range(n)), row_totals=None,
-                col_totals=None if total is None else (total_hidden,), grand_total=None,
-            )
-            result = stats.suppress_table(
-                [[v] for v in values], col_totals=None if total is None else [total], k=k,
-                enrollment_small_rows=frozenset(small_rows), initial=initial,
-            )
-            hidden |= {i for i in range(n) if result.cells[i][0]}
-            if result.col_totals is not None and result.col_totals[0]:
-                total_hidden = True
-        if (len(hidden), total_hidden) == before:
-            return hidden, total_hidden
-
-
 def suppression_masks(report: dict, k: int) -> dict:
     """Which entries of each section a published report withholds (by index), as decided by
     the audited suppression of `reports.disclosure` (docs/methods.md)."""
@@ -457,26 +425,4 @@ def compliance_section(facts: dict) -> dict:
         "schools": len(schools),
         "schools_with_sworn_officer": sum(1 for s in schools if (s.get("sworn_fte") or 0) > 0),
     }
-    return section
-
-
-def suppress_compliance(section: dict, k: int) -> dict:
-    section = copy.deepcopy(section)
-    counts = section.get("interactions")
-    if counts:
-        hidden = {name for name, value in counts.items()
-                  if isinstance(value, int) and is_small(value, k)}
-        for name in hidden:
-            counts[name] = None
-        shares = section.get("shares") or {}
-        for name, (num, den) in _COMPLIANCE_SHARES.items():
-            if num in hidden or den in hidden:
-                shares[name] = None
-        section["suppressed_counts"] = sorted(hidden)
-    access = section.get("record_access") or {}
-    for key in ("requests", "log_entries"):
-        for entry in access.get(key, []):
-            if is_small(entry.get("count") or 0, k):
-                entry["count"] = None
-                entry["suppressed"] = True
     return section
