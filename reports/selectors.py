@@ -7,10 +7,11 @@ or groups (four, or five when the year has no imported enrollment and the roster
 2. one aggregate over the period's countable interactions, grouped by student, school and the
    demographic snapshot, with one conditional count per measure. Its result has at most one
    row per student contacted (more only if a snapshot changed), so everything else (totals,
-   every dimension and group, schools, school x group) is summed from it in Python with
-   unduplicated students kept exact;
+   every dimension and group, schools, school x group) is summed from it with unduplicated
+   students kept exact: in Python (`accumulate`) on the portable path; on PostgreSQL in the
+   same statement, which falls back to the per-student rows when a student has several;
 3. one aggregate per month (instances, and the compliance section's incident counts). On
-   PostgreSQL 2 and 3 are one query, a single pass with GROUPING SETS, after a set_config
+   PostgreSQL 2 and 3 are one statement, a single pass with GROUPING SETS, after a set_config
    that gives it the memory to hash (so it is also four queries there);
 4. imported enrollment counts (then, if there are none, 5. the roster of that year).
 
@@ -358,15 +359,26 @@ def _counts_two_scans(counts: ReportCounts, qs, cds_of: dict) -> None:
 
 
 def _counts_single_scan(counts: ReportCounts, qs, cds_of: dict) -> None:
-    """PostgreSQL: both groupings in one pass over the rows (GROUPING SETS), with enough
-    work_mem to hash one group per student contacted instead of sorting on disk.
+    """PostgreSQL: one statement, one pass over the rows.
+
+    1. The rows are grouped by student (with school and demographic snapshot) and by month
+       at once (GROUPING SETS), with enough work_mem to hash one group per student contacted
+       instead of sorting on disk.
+    2. The per-student groups (a few tens of thousands at most) are then summed into the
+       report's lines in the same statement, a second GROUPING SETS: the total, each school,
+       each dimension's groups and the school x race cells, instances as sums and students as
+       the number of per-student groups with the measure. That is exact when every student
+       has one group, which the statement checks: if a student has several (two schools, or a
+       snapshot that changed), it returns the per-student groups instead and `accumulate`
+       counts each student once per line in Python.
 
     The WHERE clause and every aggregate are compiled by the ORM from the same scoped
     queryset (Interaction.objects.for_user(user)...), so the scope cannot differ from the
-    portable path; only the GROUP BY is written here."""
+    portable path; only the grouping is written here."""
     connection = connections[qs.db]
     query = qs.query.clone()
     compiler = query.get_compiler(using=qs.db)
+    qn = connection.ops.quote_name
 
     def compiled(expression) -> tuple[str, list]:
         resolved = expression.resolve_expression(query, allow_joins=True, reuse=None)
@@ -375,47 +387,115 @@ def _counts_single_scan(counts: ReportCounts, qs, cds_of: dict) -> None:
 
     columns = ["student_id", "school_id", *DEMOGRAPHIC_FIELDS]
     parts: list[str] = []
+    raw: list[str] = []
     params: list = []
-    for expression in [
-        *[F(name) for name in columns],
-        # The local month is stored on the row: no time-zone conversion per row.
-        F("occurred_month"),
-    ]:
+    # The local month is stored on the row: no time-zone conversion per row.
+    for name, expression in [*[(c, F(c)) for c in columns], ("month", F("occurred_month"))]:
         sql, p = compiled(expression)
-        parts.append(sql)
+        raw.append(sql)
+        parts.append(f"{sql} AS {qn('k_' + name)}")
         params += p
-    # GROUPING(student_id) is 1 on the per-month rows; it takes no parameter.
-    parts.append(f"GROUPING({parts[0]})")
     aggregates = {**_measure_aggregates(), **_incident_aggregates()}
-    for expression in aggregates.values():
+    names = list(aggregates)
+    for name, expression in aggregates.items():
         sql, p = compiled(expression)
-        parts.append(sql)
+        parts.append(f"{sql} AS {qn(name)}")
         params += p
     where_sql, where_params = compiler.compile(query.where)
     params += list(where_params)
-    table = connection.ops.quote_name(Interaction._meta.db_table)
+    table = qn(Interaction._meta.db_table)
     n = len(columns)
-    # Output column positions in the grouping sets: no expression (or parameter) repeated.
+    key_cols = [qn("k_" + c) for c in columns]
+    month_col = qn("k_month")
     by_student = ", ".join(str(i) for i in range(1, n + 1))
-    sql = (
-        f"SELECT {', '.join(parts)} FROM {table} WHERE {where_sql} "
-        f"GROUP BY GROUPING SETS (({by_student}), ({n + 1}))"
+    measure_cols = [qn(f"n_{m}") for m in MEASURES]
+    # Output: part (0 line, 1 student, 2 month), the key columns, the month, the grouping
+    # mask of a line, then one value per aggregate, then students per measure (lines only).
+    inner = (
+        f"SELECT {', '.join(parts)}, GROUPING({raw[0]}) AS g FROM {table} "
+        f"WHERE {where_sql} GROUP BY GROUPING SETS (({by_student}), ({n + 1}))"
     )
-    names = list(aggregates)
-    n_cols = n
-    student_rows = []
+    school, race = qn("k_school_id"), qn("k_" + SCHOOL_GROUP_DIMENSION)
+    line_sets = ", ".join(
+        ["()", f"({school})", f"({school}, {race})"]
+        + [f"({qn('k_' + d)})" for d in DEMOGRAPHIC_FIELDS]
+    )
+    demo_cols = key_cols[2:]
+    zero_agg = ", ".join(["NULL::bigint"] * (len(names) - len(MEASURES)))
+    line_values = ", ".join(f"sum({c})::bigint" for c in measure_cols)
+    line_students = ", ".join(f"count(*) FILTER (WHERE {c} > 0)" for c in measure_cols)
+    null_students = ", ".join(["NULL::bigint"] * len(MEASURES))
+    all_values = ", ".join(qn(name) for name in names)
+    sql = (
+        f"WITH s AS MATERIALIZED ({inner}), "
+        f"d AS (SELECT count(*) <> count(DISTINCT {key_cols[0]}) AS multi FROM s WHERE g = 0) "
+        f"SELECT 0, NULL::bigint, {school}, {', '.join(demo_cols)}, NULL::date, "
+        f"GROUPING({school}, {', '.join(demo_cols)}), {line_values}, {zero_agg}, "
+        f"{line_students} FROM s WHERE g = 0 AND NOT (SELECT multi FROM d) "
+        f"GROUP BY GROUPING SETS ({line_sets}) "
+        f"UNION ALL SELECT 1, {', '.join(key_cols)}, NULL, 0, {all_values}, {null_students} "
+        f"FROM s WHERE g = 0 AND (SELECT multi FROM d) "
+        f"UNION ALL SELECT 2, {', '.join(['NULL'] * n)}, {month_col}, 0, {all_values}, "
+        f"{null_students} FROM s WHERE g = 1"
+    )
+    measure_at = [names.index(f"n_{m}") for m in MEASURES]
+    first_value = 1 + n + 2
+    student_rows, line_rows = [], []
     counts.incidents = dict.fromkeys(INCIDENTS, 0)
     with transaction.atomic(using=qs.db), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
                        [getattr(settings, "REPORT_WORK_MEM", "64MB")])
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            values = dict(zip(names, row[n_cols + 2:], strict=True))
-            if row[n_cols + 1]:  # grouped by month only
-                _add_month(counts, row[n_cols], values)
+            part = row[0]
+            if part == 2:
+                values = dict(zip(names, row[first_value:first_value + len(names)],
+                                  strict=True))
+                _add_month(counts, row[1 + n], values)
+            elif part == 1:
+                student_rows.append((*row[1:1 + n],
+                                     *[row[first_value + i] for i in measure_at]))
             else:
-                student_rows.append((*row[:n_cols], *[values[f"n_{m}"] for m in MEASURES]))
-    accumulate(counts, student_rows, cds_of)
+                line_rows.append(row)
+    if student_rows or not line_rows:
+        accumulate(counts, student_rows, cds_of)
+    else:
+        _lines_from_sql(counts, line_rows, n, first_value, len(names), cds_of)
+
+
+def _lines_from_sql(counts: ReportCounts, rows, n: int, first_value: int, n_values: int,
+                    cds_of: dict) -> None:
+    """Fill `counts` from the line rows of `_counts_single_scan` (GROUPING mask: bit i set
+    when the i-th of school, *DEMOGRAPHIC_FIELDS is not grouped), as `accumulate` would."""
+    n_meas = len(MEASURES)
+    n_dims = len(DEMOGRAPHIC_FIELDS)
+    full = (1 << (n_dims + 1)) - 1
+    race_at = DEMOGRAPHIC_FIELDS.index(SCHOOL_GROUP_DIMENSION)
+
+    def grouped(mask: int, i: int) -> bool:  # i: 0 school, 1.. the dimensions
+        return not mask >> (n_dims - i) & 1
+
+    counts.totals = {m: (0, 0) for m in MEASURES}
+    for row in rows:
+        mask = row[n + 2]  # after part, student, school, the dimensions and month
+        inst = row[first_value:first_value + n_meas]
+        stud = row[first_value + n_values:first_value + n_values + n_meas]
+        pairs = {m: (inst[j] or 0, stud[j] or 0) for j, m in enumerate(MEASURES)}
+        if mask == full:
+            counts.totals = pairs
+            continue
+        cds = cds_of.get(row[2]) if grouped(mask, 0) else None
+        dims = [i for i in range(n_dims) if grouped(mask, i + 1)]
+        if cds is not None and not dims:
+            counts.schools_counts[cds] = pairs
+        elif cds is not None and dims == [race_at]:
+            counts.school_groups.setdefault(cds, {})[row[3 + race_at]] = {
+                m: s for m, (_, s) in pairs.items()}
+        elif cds is None and len(dims) == 1:
+            d = dims[0]
+            counts.groups.setdefault(DEMOGRAPHIC_FIELDS[d], {})[row[3 + d]] = pairs
+    for dimension in DEMOGRAPHIC_FIELDS:
+        counts.groups.setdefault(dimension, {})
 
 
 def _enrollment(counts: ReportCounts, school_ids: list[int], cds_of: dict[int, str]) -> None:

@@ -5,12 +5,15 @@
 2. Times a one-school-year report rendered as JSON (best of 5, interleaved with the SQL),
    as the system user (unsuppressed: the disclosure audit is timed apart, step 5).
 3. Counts its queries, for the year and for a short period of about 10,000 rows.
-4. Times hand-written SQL computing the same group counts (instances and unduplicated
-   students per dimension, group and measure) on the same table, best of 3.
+4. Times hand-written SQL on the same table, interleaved with the report: the same figures
+   (every count the report takes: lines, months and incident counts, in one pass), and, for
+   reference, the group counts only (instances and unduplicated students per dimension,
+   group and measure), alone and with the months as a second query.
 5. Times publishing the year (suppression with its disclosure audit), then the first half
    (audited with the year), one school (with both), and the second half with those three
    earlier snapshots, all rolled back.
-Prints both timings and their ratio. Goals: within 2x of the SQL, under 1 s, a constant
+Prints the timings and their ratios. Goals: within 1.3x of the hand SQL of the same figures
+(and 2x of the group counts only), under 1 s, a constant
 query count; audit + publish under 5 s (demo district) or 15 s (1,000,000 rows); joint audit
 under 20 s."""
 
@@ -62,6 +65,44 @@ WITH s AS (
 )
 SELECT {", ".join(DIMS)}, {sums}
 FROM s GROUP BY GROUPING SETS ({sets}, ())
+"""
+
+
+def _same_figures_sql() -> str:
+    """Every count the report takes, written by hand as fast as we know how: one pass grouping
+    the rows by student (with school and snapshot) and by month at once, with the compliance
+    section's incident counts, then the report's lines summed from the per-student groups
+    (the total, each school, each dimension's groups, school x race). Students are counted as
+    per-student groups, which is exact when each student has one (the report checks that)."""
+    incidents = [
+        "gc12525_reportable", "injury IN ('serious', 'death')",
+        "reason = 'code_of_conduct'", "reason = 'mental_health_crisis'", "de_escalation",
+        "de_escalation AND use_of_force",
+    ]
+    flags = ", ".join(f"count(*) FILTER (WHERE {m}) AS n_{m}" for m in FLAG_MEASURES)
+    extra = ", ".join(f"count(*) FILTER (WHERE {c}) AS c{i}" for i, c in enumerate(incidents))
+    keys = ", ".join(["student_id", "school_id", *DIMS])
+    measures = ["contact", *FLAG_MEASURES]
+    sums = ", ".join(f"sum(n_{m}), count(*) FILTER (WHERE n_{m} > 0)" for m in measures)
+    month_sums = ", ".join(f"n_{m}" for m in measures) + ", " + ", ".join(
+        f"c{i}" for i in range(len(incidents)))
+    sets = ", ".join(["()", "(school_id)", "(school_id, race_ethnicity)",
+                      *[f"({d})" for d in DIMS]])
+    return f"""
+WITH s AS MATERIALIZED (
+  SELECT {keys}, occurred_month, GROUPING(student_id) AS g, count(*) AS n_contact, {flags},
+  {extra}
+  FROM interactions_interaction
+  WHERE school_year = %s AND status IN ('submitted', 'reviewed') AND NOT voided
+    AND occurred_at >= %s AND occurred_at < %s
+  GROUP BY GROUPING SETS (({keys}), (occurred_month))
+)
+SELECT 'line', school_id, {", ".join(DIMS)}, NULL::date, {sums}
+FROM s WHERE g = 0 GROUP BY GROUPING SETS ({sets})
+UNION ALL
+SELECT 'month', NULL, {", ".join(["NULL"] * len(DIMS))}, occurred_month, {month_sums},
+  {", ".join(["NULL"] * (len(measures) - len(incidents)))}
+FROM s WHERE g = 1
 """
 
 
@@ -176,6 +217,14 @@ class Command(BaseCommand):
         start_at, end_at = period_bounds(first, last)
         params = [year, start_at, end_at]
 
+        def same_figures():
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, true), "
+                               "set_config('jit', 'off', true)",
+                               [getattr(settings, "REPORT_WORK_MEM", "64MB")])
+                cursor.execute(_same_figures_sql(), params)
+                return cursor.fetchall()
+
         def hand(with_months: bool = False):
             # The same session settings as the report's query: a fair comparison.
             with transaction.atomic(), connection.cursor() as cursor:
@@ -190,19 +239,35 @@ class Command(BaseCommand):
                 return rows
 
         # Interleaved, so a busy moment on the machine hits both sides alike.
-        t_report = t_hand = t_hand_months = t_counts = float("inf")
+        t_report = t_hand = t_hand_months = t_counts = t_same = float("inf")
         if vendor == "postgresql":
             hand()
+            same_figures()
         for _ in range(o["repeat"]):
             elapsed, content = _best_of(1, report)
             t_report = min(t_report, elapsed)
             if vendor == "postgresql":
                 t_hand = min(t_hand, _best_of(1, hand)[0])
                 t_hand_months = min(t_hand_months, _best_of(1, lambda: hand(True))[0])
+                t_same = min(t_same, _best_of(1, same_figures)[0])
             t_counts = min(t_counts, _best_of(1, lambda: report_counts(
                 user=user, date_from=first, date_to=last))[0])
         if vendor != "postgresql":
-            t_hand = t_hand_months = float("nan")
+            t_hand = t_hand_months = t_same = float("nan")
+        if vendor == "postgresql":
+            # The hand SQL of the same figures must give the report's figures: its total line
+            # (no school, no group) against the report's totals.
+            import json
+
+            total_row = next(r for r in same_figures()
+                             if r[0] == "line" and all(v is None for v in r[1:2 + len(DIMS)]))
+            totals = {t["measure"]: t for t in json.loads(content)["totals"]}
+            for j, m in enumerate(["contact", *FLAG_MEASURES]):
+                got = (int(total_row[3 + len(DIMS) + 2 * j]),
+                       int(total_row[4 + len(DIMS) + 2 * j]))
+                if got != (totals[m]["instances"], totals[m]["students"]):
+                    raise CommandError(f"The hand SQL disagrees with the report on {m}: "
+                                       f"{got} against {totals[m]}.")
         t_direct = float("nan")
         if vendor == "postgresql" and not o["skip_direct"]:
             def direct():
@@ -228,18 +293,27 @@ class Command(BaseCommand):
                           f"{t_hand * 1000:.0f} ms")
         self.stdout.write(f"  the same, plus the monthly counts the report also takes: "
                           f"{t_hand_months * 1000:.0f} ms")
+        self.stdout.write(f"Hand-written SQL, every count the report takes (lines, months, "
+                          f"incidents; one pass): {t_same * 1000:.0f} ms")
         if t_direct == t_direct:
             self.stdout.write(f"Hand-written SQL (COUNT DISTINCT per dimension, once): "
                               f"{t_direct * 1000:.0f} ms")
         if t_hand == t_hand:
-            self.stdout.write(f"Ratio report / hand SQL: {t_report / t_hand:.2f} "
+            self.stdout.write(f"Ratio report / hand SQL of the same figures: "
+                              f"{t_report / t_same:.2f} (counts selector: "
+                              f"{t_counts / t_same:.2f})")
+            self.stdout.write(f"Ratio report / hand SQL of the groups only: "
+                              f"{t_report / t_hand:.2f} "
                               f"(counts selector / hand SQL: {t_counts / t_hand:.2f}; "
                               f"report / hand SQL with months: "
                               f"{t_report / t_hand_months:.2f})")
         self.stdout.write(f"Queries: whole report {n_report}; counts selector {n_counts_year} "
                           f"at {year_rows:,} rows and {n_counts_short} at {short_rows:,} rows")
         goals = [
-            ("report within 2x of hand SQL", t_hand == t_hand and t_report <= 2 * t_hand),
+            ("report within 1.3x of hand SQL of the same figures",
+             t_same == t_same and t_report <= 1.3 * t_same),
+            ("report within 2x of hand SQL of the groups only",
+             t_hand == t_hand and t_report <= 2 * t_hand),
             ("report under 1 s", t_report < 1.0),
             ("constant query count", n_counts_year == n_counts_short),
         ]
