@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Count, F, Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from interactions.codes import DIMENSIONS, MEASURES, Reason, school_year_of
 from interactions.models import DisclosureLogEntry, Enrollment, Interaction, RecordAccessRequest
 from mous.models import Agency
 from mous.selectors import mou_in_force_on
 from mous.services import mou_completeness
-from sro_program.models import Assignment, School
+from sro_program.models import Assignment, PresentationRequest, School
 from sro_program.selectors import (
     officer_training_statuses,
     school_sworn_fte,
@@ -629,6 +629,8 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
     ):
         log_by_basis[(basis or "", kind)] += n
 
+    presentations = presentation_facts(school_ids, date_from, day)
+
     if incidents is None:
         qs = countable_interactions(user, school_ids=school_ids, date_from=date_from,
                                     date_to=date_to)
@@ -640,8 +642,35 @@ def compliance_counts(*, user, date_from: dt.date, date_to: dt.date,
     # The report's data carries English labels whatever the builder's language; pages and
     # files for people label the codes again in their language (display.compliance_view).
     with translation.override("en"):
-        return _labelled_compliance(day, date_to, school_year, mous, officers, staff,
-                                    requests_by_basis, log_by_basis, incidents)
+        section = _labelled_compliance(day, date_to, school_year, mous, officers, staff,
+                                       requests_by_basis, log_by_basis, incidents)
+    section["presentations"] = presentations
+    return section
+
+
+def presentation_facts(school_ids: list[int], date_from: dt.date, day: dt.date) -> dict:
+    """SRO classroom and parent presentations dated from `date_from` to `day` at the schools
+    (declined requests are not presentations): how many, and how many the Superintendent had
+    approved by the presentation's date (BP 3515.31: only when approved). One query.
+
+    Counts of presentations, not of students: published as they are (docs/methods.md)."""
+    from django.db.models import Max
+
+    rows = (
+        PresentationRequest.objects.filter(school_id__in=school_ids, date__gte=date_from,
+                                           date__lte=day)
+        .exclude(status=PresentationRequest.Status.DECLINED)
+        .annotate(approved_at=Max("decisions__decided_at",
+                                  filter=Q(decisions__decision="approved")))
+        .values_list("date", "status", "approved_at")
+    )
+    total = approved = 0
+    for date, status, approved_at in rows:
+        total += 1
+        if (status == PresentationRequest.Status.APPROVED and approved_at is not None
+                and timezone.localdate(approved_at) <= date):
+            approved += 1
+    return {"total": total, "approved": approved, "not_approved_in_advance": total - approved}
 
 
 def _labelled_compliance(day, date_to, school_year, mous, officers, staff, requests_by_basis,
