@@ -614,7 +614,7 @@ def seed_transfer(ctx, years: list[str]) -> None:
     for year, school, grade in ((years[-2], old, "09"), (years[-1], new, "10")):
         Enrollment.objects.create(
             student=student, school=school, school_year=year, grade=grade, gender="M",
-            race_ethnicity="black", socioeconomically_disadvantaged="Y",
+            race_ethnicity="african_american", socioeconomically_disadvantaged="Y",
         )
     assignment = Assignment.objects.filter(school=new).select_related("officer__agency").first()
     officer = assignment.officer if assignment else ctx.officers[0]

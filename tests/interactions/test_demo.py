@@ -132,3 +132,20 @@ def test_seeding_again_leaves_the_roster_alone(demo):
     before = Interaction.objects.count(), Enrollment.objects.count()
     assert "leaving roster and interactions" in seed(students=300, seed=7)
     assert (Interaction.objects.count(), Enrollment.objects.count()) == before
+
+
+def test_every_demographic_code_of_the_demo_is_on_its_code_list(demo):
+    """A code that is not on the list (for example "black" for african_american) would be
+    counted as a group of its own in every report, with its raw code as its name."""
+    from interactions.codes import DIMENSIONS
+    from reports.models import EnrollmentCount
+    from sro_program.models import GRADE_ORDER
+
+    for dimension, codes in DIMENSIONS.items():
+        allowed = {c.value for c in codes} if codes is not None else set(GRADE_ORDER)
+        for model in (Enrollment, Interaction):
+            found = set(model.objects.values_list(dimension, flat=True).distinct())
+            assert found <= allowed, (model.__name__, dimension, found - allowed)
+        found = set(EnrollmentCount.objects.filter(dimension=dimension)
+                    .values_list("group", flat=True).distinct())
+        assert found <= allowed, ("EnrollmentCount", dimension, found - allowed)
