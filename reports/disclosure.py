@@ -731,7 +731,20 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         if not failing:
             break
         dirty = set()
+        # A failing count bounded above by another failing count (an arrest count by the
+        # group's contact count, students by instances) waits for that one: protecting the
+        # bound first often protects it too, and a pick made now would be made against a bound
+        # that is about to move.
+        failing_keys = {t for t, _, _ in failing}
+        waiting = {t for t, _, _ in failing
+                   if any(sense == "le" and terms[0] == (t, 1) and len(terms) == 2
+                          and terms[1][0] in failing_keys
+                          for terms, sense in (audit.relations[r] for r in audit.by_key[t]))}
+        if len(waiting) == len(failing_keys):
+            waiting = set()
         for target, comp, width in failing:
+            if target in waiting:
+                continue
             # One pick per failing count per round, unless a count withheld this round is
             # already in one of its relations (it may be enough: the next audit tells).
             near = {kk for r in audit.by_key[target] for kk, _ in audit.relations[r][0]}

@@ -144,3 +144,53 @@ def test_force_without_de_escalation_is_not_revealed():
     shares = pub["compliance"]["shares"]
     if not _known(c["force_with_de_escalation"]):
         assert shares["de_escalation_share_of_force"] is None
+
+
+def foster_report():
+    """Foster youth as in the demo district: 8 of 41 foster youth contacted, one of them
+    arrested; every foster count is 1..10, so withheld, and bounded by the foster contact
+    count, which is itself being protected in the same round."""
+    rows = {  # measure: (foster instances, students), (others instances, students)
+        "contact": ((8, 7), (264, 259)),
+        "referral_to_law_enforcement": ((4, 3), (158, 155)),
+        "arrest": ((1, 1), (21, 21)),
+        "citation": ((0, 0), (22, 22)),
+        "prosecution_referral": ((0, 0), (12, 12)),
+        "diversion_referral": ((3, 3), (26, 26)),
+        "misconduct_report": ((1, 1), (43, 42)),
+        "referral_school_admin": ((3, 3), (90, 90)),
+        "referral_support": ((2, 1), (55, 55)),
+        "restorative": ((1, 1), (31, 31)),
+        "search": ((1, 1), (41, 41)),
+        "use_of_force": ((1, 1), (16, 16)),
+        "outside_sro_role": ((1, 1), (38, 38)),
+    }
+    groups = {"Y": {m: y for m, (y, _) in rows.items()},
+              "N": {m: n for m, (_, n) in rows.items()}}
+    totals = {m: (y[0] + n[0], y[1] + n[1]) for m, (y, n) in rows.items()}
+    counts = ReportCounts(
+        school_year="2025-26", date_from=dt.date(2025, 7, 1), date_to=dt.date(2026, 6, 30),
+        schools=[(SCHOOL, "Alpha High School")], totals=totals,
+        groups={"foster_youth": groups},
+        schools_counts={SCHOOL: totals},
+        enrollment={"foster_youth": {"Y": 41, "N": 5961}},
+        school_enrollment={SCHOOL: {"all": {"all": 6002}}},
+    )
+    return compute_report(counts)
+
+
+def test_a_total_is_not_withheld_when_a_group_can_protect_the_count():
+    """The total number of arrests is what the Board reads first: the count of 1 is protected
+    by withholding the other group's arrests, once its contact count (which bounds it) is
+    protected, not by withholding the total."""
+    from reports.compute import suppress_report_audited
+
+    pub, record = suppress_report_audited(foster_report(), 10)
+    totals = {t["measure"]: t for t in pub["totals"]}
+    assert totals["arrest"]["instances"] == 22 and totals["arrest"]["students"] == 22
+    groups = {(e["group"], e["measure"]): e for e in pub["groups"]
+              if e["dimension"] == "foster_youth"}
+    assert groups[("Y", "arrest")]["instances"] is None
+    assert groups[("N", "arrest")]["instances"] is None  # the complement
+    assert record["narrowest_interval"] >= 10
+    assert not [e for e in record["expensive_withheld"] if e["kind"] == "total"]
