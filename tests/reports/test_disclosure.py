@@ -50,7 +50,7 @@ def test_example_e_is_protected_to_width_k():
         [25, 14, 40],
         [None, None, 22],
         [None, None, None],
-        [None, None, None],
+        [0, None, None],
         [None, 0, None],
     ]
     assert table["row_totals"] == E_ROWS and table["col_totals"] == E_COLS
