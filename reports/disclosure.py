@@ -418,6 +418,16 @@ class _Audit:
         for i, (terms, _) in enumerate(relations):
             for k_, _c in terms:
                 self.by_key[k_].append(i)
+        # Every relation as one sparse row over every count, for `system`.
+        self.keys = sorted(self.by_key)
+        self.key_index = {k_: i for i, k_ in enumerate(self.keys)}
+        entries = [(i, self.key_index[k_], c) for i, (terms, _) in enumerate(relations)
+                   for k_, c in terms]
+        ri, ci, vi = zip(*entries, strict=True) if entries else ((), (), ())
+        shape = (len(relations), len(self.keys))
+        self.by_column = csc_matrix((np.array(vi, dtype=float), (ri, ci)), shape=shape)
+        self.by_row = self.by_column.tocsr()
+        self.is_eq = np.array([sense == "eq" for _, sense in relations], dtype=bool)
 
     def components(self, unknown: set[str]) -> list[set[str]]:
         parent = {k_: k_ for k_ in unknown}
@@ -466,36 +476,29 @@ class _Audit:
         (the first rows), relation of each row, the matrix's (values, rows, columns))."""
         variables = sorted(comp)
         col = {k_: i for i, k_ in enumerate(variables)}
-        rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
-        rel_ids: dict[str, list[int]] = {"eq": [], "le": []}
-        seen = set()
-        for k_ in variables:
-            for r in self.by_key[k_]:
-                if r in seen:
-                    continue
-                seen.add(r)
-                terms, sense = self.relations[r]
-                data, ri, ci, rhs = rows[sense]
-                rel_ids[sense].append(r)
-                row = len(rhs)
-                const = 0
-                for kk, c in terms:
-                    if kk in col:
-                        data.append(c)
-                        ri.append(row)
-                        ci.append(col[kk])
-                    else:
-                        const += c * self.known[kk]
-                rhs.append(-const)
-        eq_rows, le_rows = rows["eq"], rows["le"]
-        n_eq = len(eq_rows[3])
-        data = eq_rows[0] + le_rows[0]
-        ri = eq_rows[1] + [r + n_eq for r in le_rows[1]]
-        ci = eq_rows[2] + le_rows[2]
-        rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
-        row_rel = rel_ids["eq"] + rel_ids["le"]
-        matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)),
-                            shape=(len(rhs), len(variables)))
+        columns = np.array([self.key_index[k_] for k_ in variables], dtype=np.int64)
+        sub = self.by_column[:, columns].tocsr()
+        sub.sort_indices()
+        touched = np.flatnonzero(np.diff(sub.indptr))
+        # Rows in the order they are met going through the counts in order (each count's
+        # relations in their order), equations first.
+        first = sub.indices[sub.indptr[touched]]
+        touched = touched[np.lexsort((touched, first))]
+        eq = self.is_eq[touched]
+        rows = np.concatenate([touched[eq], touched[~eq]])
+        n_eq = int(eq.sum())
+        values = np.full(len(self.keys), np.nan)  # the shown counts; 0 for the part's own
+        for k_, v in self.known.items():
+            idx = self.key_index.get(k_)
+            if idx is not None and v is not None:
+                values[idx] = v
+        values[columns] = 0.0
+        rhs = -(self.by_row[rows] @ values)
+        matrix = sub[rows].tocsc()
+        matrix.sort_indices()
+        coo = matrix.tocoo()
+        data, ri, ci = coo.data, coo.row, coo.col
+        row_rel = rows.tolist()
         return variables, col, matrix, rhs, n_eq, row_rel, (data, ri, ci)
 
     def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0,
