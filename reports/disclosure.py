@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-from scipy.sparse import csc_matrix
+from scipy.sparse import bmat, csc_matrix
+from scipy.sparse.csgraph import connected_components
 
 #: A solver call that takes longer than this many seconds is a failure (nothing is published).
 SOLVER_TIME_LIMIT = 60.0
@@ -430,23 +431,23 @@ class _Audit:
         self.is_eq = np.array([sense == "eq" for _, sense in relations], dtype=bool)
 
     def components(self, unknown: set[str]) -> list[set[str]]:
-        parent = {k_: k_ for k_ in unknown}
-
-        def find(x):
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for terms, _ in self.relations:
-            free = [k_ for k_, _ in terms if k_ in unknown]
-            for other in free[1:]:
-                a, b = find(free[0]), find(other)
-                if a != b:
-                    parent[a] = b
-        comps: dict[str, set[str]] = {}
-        for k_ in sorted(unknown):
-            comps.setdefault(find(k_), set()).add(k_)
+        """The parts of the unknown counts (linked through relations), in the order of their
+        first key."""
+        ordered = sorted(unknown)
+        linked = [k_ for k_ in ordered if k_ in self.key_index]
+        if not linked or not self.relations:
+            return [{k_} for k_ in ordered]
+        columns = np.array([self.key_index[k_] for k_ in linked], dtype=np.int64)
+        incidence = self.by_column[:, columns]
+        incidence.data = np.ones_like(incidence.data)
+        # Relations and counts as one graph: a count is linked to each relation it is in.
+        n_rel, n = incidence.shape
+        graph = bmat([[None, incidence], [incidence.T, None]], format="csr")
+        _, labels = connected_components(graph, directed=False)
+        label = dict(zip(linked, labels[n_rel:].tolist(), strict=True))
+        comps: dict[object, set[str]] = {}
+        for k_ in ordered:
+            comps.setdefault(label.get(k_, ("alone", k_)), set()).add(k_)
         return list(comps.values())  # in order of their first key: deterministic
 
     def component_of(self, start: str, unknown: set[str], limit: int | None = None
