@@ -42,8 +42,10 @@ from scipy.sparse.csgraph import connected_components
 
 #: A solver call that takes longer than this many seconds is a failure (nothing is published).
 SOLVER_TIME_LIMIT = 60.0
-#: How long the audit may spend showing complements again once every count is protected.
-RESHOW_SECONDS = 0.5
+#: How long the audit may spend showing complements again once every count is protected:
+#: until the audit has taken RESHOW_UNTIL seconds in all, and at least RESHOW_SECONDS.
+RESHOW_SECONDS = 0.3
+RESHOW_UNTIL = 2.5
 
 # Compliance counts that are the same quantity as a report total (interactions of the period).
 COMPLIANCE_ALIASES = {
@@ -818,7 +820,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     dirty.add(add)
                     reasons[add] = target
     _reshow(audit, withheld, protect_keys, reasons, siblings, values, cost, intervals, k,
-            budget=min(RESHOW_SECONDS, start + time_limit - time.monotonic()))
+            budget=min(max(RESHOW_SECONDS, start + RESHOW_UNTIL - time.monotonic()),
+                       start + time_limit - time.monotonic()))
     # A complement that the other figures pin to one value protects nothing and only looks
     # withheld: show it again (the feasible set does not change, so neither do the ranges).
     for added in sorted(reasons):
@@ -940,7 +943,9 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                 return True
         return False
 
-    def attempt(group: list[str]) -> bool:
+    def attempt(group: list[str], solve: bool = True) -> bool:
+        """Show the group if every count of 1..k keeps a range of k; without `solve`, only
+        when that needs no linear program."""
         key = frozenset(group)
         if key in failed or time.monotonic() > stop:
             return False
@@ -948,8 +953,15 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
         near: set[str] = set()  # the withheld counts in the group's relations
         for g in group:
             for r in audit.by_key[g]:
-                near.update(kk for kk, _ in audit.relations[r][0] if kk in trial)
+                terms, sense = audit.relations[r]
+                left = {kk for kk, _ in terms if kk in trial}
+                if sense == "eq" and len(left) == 1 and not left.isdisjoint(protect_keys):
+                    failed.add(key)  # an equation would give that count exactly
+                    return False
+                near |= left
         affected = [t for t in targets if t in trial and moved(t, group)]
+        if affected and not solve:
+            return False
         parts: list[set[str]] = []
         covered: set[str] = set()
         if affected:
@@ -1006,14 +1018,16 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
         intervals.update(new)
         return True
 
-    for c in sorted(reasons, key=lambda c_: (-cost.get(c_, 1.0), c_)):
-        if time.monotonic() > stop:
-            break
-        if c not in withheld or c not in reasons:
-            continue
-        group = sorted(({c} | siblings.get(c, set())) & withheld & reasons.keys())
-        if not attempt(group) and len(group) > 1:
-            attempt([c])
+    # First the complements that can be shown without a linear program, then the others.
+    for solve in (False, True):
+        for c in sorted(reasons, key=lambda c_: (-cost.get(c_, 1.0), c_)):
+            if time.monotonic() > stop:
+                return
+            if c not in withheld or c not in reasons:
+                continue
+            group = sorted(({c} | siblings.get(c, set())) & withheld & reasons.keys())
+            if not attempt(group, solve) and len(group) > 1:
+                attempt([c], solve)
 
 
 #: Components larger than this take the cheapest candidate without trying it first.
