@@ -650,11 +650,15 @@ class _Audit:
                 if not len(left) or stale >= 2:
                     break
         index = {t: j for j, t in enumerate(targets)}
-        full_truth = None  # the true counts of the part, when all are known
+        full_truth = None  # the true counts of the part, when all are known and feasible
         if truth is not None:
             full_truth = truth
         elif all(self.truth.get(k_) is not None for k_ in variables):
-            full_truth = np.array([self.truth[k_] for k_ in variables], dtype=float)
+            point = np.array([self.truth[k_] for k_ in variables], dtype=float)
+            lhs = matrix[:n_rows, :n] @ point
+            if (np.all(np.abs(lhs[:n_eq] - rhs[:n_eq]) <= 1e-9)
+                    and np.all(lhs[n_eq:n_rows] <= rhs[n_eq:n_rows] + 1e-9)):
+                full_truth = point
 
         def witness(target, low_point, high_point) -> None:
             """Remember two feasible points spanning the target's range (docs/methods.md,
@@ -1025,9 +1029,11 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                 return
             if c not in withheld or c not in reasons:
                 continue
-            group = sorted(({c} | siblings.get(c, set())) & withheld & reasons.keys())
-            if not attempt(group, solve) and len(group) > 1:
-                attempt([c], solve)
+            # With its instances or students count: a published line is shown or withheld
+            # whole, so one of the two alone would show nothing more.
+            group = ({c} | siblings.get(c, set())) & withheld
+            if group <= reasons.keys():  # not when the other is withheld for its own sake
+                attempt(sorted(group), solve)
 
 
 #: Components larger than this take the cheapest candidate without trying it first.
