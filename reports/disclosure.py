@@ -860,6 +860,7 @@ def _rectangles(tables, withheld: set[str], candidates: set[str], protect_keys: 
     A cell withheld already costs nothing, so rectangles share cells. The audit judges the
     result and withholds more where it is not enough. Returns {count: the count it protects}."""
     added: dict[str, str] = {}
+    chosen = set(withheld)  # withheld, and proposed so far
     for table in tables:
         rows = sorted({r for r, _ in table})
         cols = sorted({c for _, c in table})
@@ -868,7 +869,7 @@ def _rectangles(tables, withheld: set[str], candidates: set[str], protect_keys: 
             return values.get(key) or 0
 
         def price(key):
-            if key in withheld:
+            if key in chosen:
                 return 0.0
             if key not in candidates:
                 return math.inf
@@ -901,11 +902,9 @@ def _rectangles(tables, withheld: set[str], candidates: set[str], protect_keys: 
             if best is None or best_cost == 0.0:
                 continue
             for key in best:
-                if key not in withheld:
-                    withheld.add(key)
+                if key not in chosen:
+                    chosen.add(key)
                     added[key] = target
-    for key in added:
-        withheld.discard(key)  # the caller adds them
     return added
 
 
