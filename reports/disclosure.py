@@ -13,10 +13,13 @@ Suppression:
    figure and every relation: proven at least k wide by feasible points (the true counts and
    a few shared linear programs, HiGHS through `highspy`), or else solved exactly (least and
    greatest value) by linear programs of its own;
-3. extend: while a withheld count of 1..k has an interval narrower than k, withhold the
-   cheapest shown count related to it (small cells are cheap; totals, reference groups and
-   enrollment are expensive) and audit again.
-Withholding more never narrows an interval, so counts that passed stay passed.
+3. extend: first a rectangle of complements for each count of 1..k of a two-way table with
+   both margins shown (school x race), sharing withheld cells; then, while a withheld count
+   of 1..k has an interval narrower than k, withhold the cheapest shown count related to it
+   (small cells are cheap; totals, reference groups and enrollment are expensive) and audit
+   again. Withholding more never narrows an interval, so counts that passed stay passed;
+4. show again: complements, most costly first, whose showing leaves every interval at least
+   k wide (within a time budget), and complements pinned to one value.
 
 Pure functions over the report dict of schema sro-board-report/1; no database.
 """
@@ -34,10 +37,15 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-from scipy.sparse import csc_matrix
+from scipy.sparse import bmat, csc_matrix
+from scipy.sparse.csgraph import connected_components
 
 #: A solver call that takes longer than this many seconds is a failure (nothing is published).
 SOLVER_TIME_LIMIT = 60.0
+#: How long the audit may spend showing complements again once every count is protected:
+#: until the audit has taken RESHOW_UNTIL seconds in all, and at least RESHOW_SECONDS.
+RESHOW_SECONDS = 0.3
+RESHOW_UNTIL = 2.5
 
 # Compliance counts that are the same quantity as a report total (interactions of the period).
 COMPLIANCE_ALIASES = {
@@ -73,6 +81,9 @@ class Model:
     siblings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     expensive: dict[str, str] = field(default_factory=dict)  # key -> "total" | "reference"
     known_inexact: set[str] | None = None  # given when rebuilding a published snapshot
+    # Two-way tables with both margins shown (school x race, one per measure): the key of
+    # each (row, column) cell.
+    tables: list[dict[tuple[str, str], str]] = field(default_factory=list)
 
     # -- building ---------------------------------------------------------------------------
     def cell(self, key: str, value, ref: tuple | None = None, *, cost_factor: float = 1.0,
@@ -263,6 +274,11 @@ def build_model(report: dict, k: int, *, inexact: set[str] | None = None,
         eg = enroll.get(d, {}).get(g)
         if eg is not None:
             small_group_keys[eg].append(ks)
+    tables: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+    for (g, meas), parts in by_race.items():
+        for ks in parts:
+            tables[meas][(ks.split("|")[1].split("@")[0], g)] = ks
+    m.tables += [tables[meas] for meas in sorted(tables)]
     for (s, meas), parts in by_school.items():
         m.total(f"Sg|{s}|{meas}", key("S", _scope([s], df, dt_), "all", "all", meas), parts,
                 additive=False, inexact=inexact)
@@ -398,29 +414,42 @@ class _Audit:
         self.deadline = deadline
         self.lp_count = 0
         self.binding: dict[str, set[int]] = {}  # relations that pin a failing count
+        # Per audited count: (column of each count of its part, a feasible point where it
+        # takes its least value in its range, one where it takes its greatest).
+        self.witness: dict[str, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}
         self.by_key: dict[str, list[int]] = defaultdict(list)
         for i, (terms, _) in enumerate(relations):
             for k_, _c in terms:
                 self.by_key[k_].append(i)
+        # Every relation as one sparse row over every count, for `system`.
+        self.keys = sorted(self.by_key)
+        self.key_index = {k_: i for i, k_ in enumerate(self.keys)}
+        entries = [(i, self.key_index[k_], c) for i, (terms, _) in enumerate(relations)
+                   for k_, c in terms]
+        ri, ci, vi = zip(*entries, strict=True) if entries else ((), (), ())
+        shape = (len(relations), len(self.keys))
+        self.by_column = csc_matrix((np.array(vi, dtype=float), (ri, ci)), shape=shape)
+        self.by_row = self.by_column.tocsr()
+        self.is_eq = np.array([sense == "eq" for _, sense in relations], dtype=bool)
 
     def components(self, unknown: set[str]) -> list[set[str]]:
-        parent = {k_: k_ for k_ in unknown}
-
-        def find(x):
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for terms, _ in self.relations:
-            free = [k_ for k_, _ in terms if k_ in unknown]
-            for other in free[1:]:
-                a, b = find(free[0]), find(other)
-                if a != b:
-                    parent[a] = b
-        comps: dict[str, set[str]] = {}
-        for k_ in sorted(unknown):
-            comps.setdefault(find(k_), set()).add(k_)
+        """The parts of the unknown counts (linked through relations), in the order of their
+        first key."""
+        ordered = sorted(unknown)
+        linked = [k_ for k_ in ordered if k_ in self.key_index]
+        if not linked or not self.relations:
+            return [{k_} for k_ in ordered]
+        columns = np.array([self.key_index[k_] for k_ in linked], dtype=np.int64)
+        incidence = self.by_column[:, columns]
+        incidence.data = np.ones_like(incidence.data)
+        # Relations and counts as one graph: a count is linked to each relation it is in.
+        n_rel, n = incidence.shape
+        graph = bmat([[None, incidence], [incidence.T, None]], format="csr")
+        _, labels = connected_components(graph, directed=False)
+        label = dict(zip(linked, labels[n_rel:].tolist(), strict=True))
+        comps: dict[object, set[str]] = {}
+        for k_ in ordered:
+            comps.setdefault(label.get(k_, ("alone", k_)), set()).add(k_)
         return list(comps.values())  # in order of their first key: deterministic
 
     def component_of(self, start: str, unknown: set[str], limit: int | None = None
@@ -444,8 +473,39 @@ class _Audit:
                     return None
         return seen
 
-    def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0
-                  ) -> dict[str, tuple[float, float]]:
+    def system(self, comp: set[str]):
+        """The relations of a part as a sparse system over its counts (the shown counts are
+        constants): (counts, column of each, matrix, right-hand side, number of equations
+        (the first rows), relation of each row, the matrix's (values, rows, columns))."""
+        variables = sorted(comp)
+        col = {k_: i for i, k_ in enumerate(variables)}
+        columns = np.array([self.key_index[k_] for k_ in variables], dtype=np.int64)
+        sub = self.by_column[:, columns].tocsr()
+        sub.sort_indices()
+        touched = np.flatnonzero(np.diff(sub.indptr))
+        # Rows in the order they are met going through the counts in order (each count's
+        # relations in their order), equations first.
+        first = sub.indices[sub.indptr[touched]]
+        touched = touched[np.lexsort((touched, first))]
+        eq = self.is_eq[touched]
+        rows = np.concatenate([touched[eq], touched[~eq]])
+        n_eq = int(eq.sum())
+        values = np.full(len(self.keys), np.nan)  # the shown counts; 0 for the part's own
+        for k_, v in self.known.items():
+            idx = self.key_index.get(k_)
+            if idx is not None and v is not None:
+                values[idx] = v
+        values[columns] = 0.0
+        rhs = -(self.by_row[rows] @ values)
+        matrix = sub[rows].tocsc()
+        matrix.sort_indices()
+        coo = matrix.tocoo()
+        data, ri, ci = coo.data, coo.row, coo.col
+        row_rel = rows.tolist()
+        return variables, col, matrix, rhs, n_eq, row_rel, (data, ri, ci)
+
+    def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0,
+                  fail_fast: bool = False) -> dict[str, tuple[float, float]]:
         """For each target, a range of values it can take. With `certify_k`, a target may be
         certified instead of solved for: the range is then a proven sub-range at least
         certify_k wide, spanned by feasible points (docs/methods.md, "Speed"); otherwise it
@@ -455,40 +515,11 @@ class _Audit:
         ("move every uncertified target up by as much as k, in total as much as possible",
         then down) give more feasible points; a target whose values over these points span k
         or more is certified, since every value between two feasible points is feasible
-        (the feasible set is convex). Only the targets left need LPs of their own."""
-        variables = sorted(comp)
-        col = {k_: i for i, k_ in enumerate(variables)}
-        rows = {"eq": ([], [], [], []), "le": ([], [], [], [])}
-        rel_ids: dict[str, list[int]] = {"eq": [], "le": []}
-        seen = set()
-        for k_ in variables:
-            for r in self.by_key[k_]:
-                if r in seen:
-                    continue
-                seen.add(r)
-                terms, sense = self.relations[r]
-                data, ri, ci, rhs = rows[sense]
-                rel_ids[sense].append(r)
-                row = len(rhs)
-                const = 0
-                for kk, c in terms:
-                    if kk in col:
-                        data.append(c)
-                        ri.append(row)
-                        ci.append(col[kk])
-                    else:
-                        const += c * self.known[kk]
-                rhs.append(-const)
+        (the feasible set is convex). Only the targets left need LPs of their own.
+        With `fail_fast`, the answer stops at the first target narrower than certify_k."""
+        variables, col, matrix, rhs, n_eq, row_rel, (data, ri, ci) = self.system(comp)
         n = len(variables)
-        eq_rows, le_rows = rows["eq"], rows["le"]
-        n_eq = len(eq_rows[3])
-        data = eq_rows[0] + le_rows[0]
-        ri = eq_rows[1] + [r + n_eq for r in le_rows[1]]
-        ci = eq_rows[2] + le_rows[2]
-        rhs = np.array(eq_rows[3] + le_rows[3], dtype=float)
         n_rows = len(rhs)
-        row_rel = rel_ids["eq"] + rel_ids["le"]
-        matrix = csc_matrix((np.array(data, dtype=float), (ri, ci)), shape=(n_rows, n))
         truth = None
         if certify_k and len(targets) > 2:
             vals = [self.truth.get(k_) for k_ in variables]
@@ -586,11 +617,18 @@ class _Audit:
             tc = np.array(t_cols)
             lowv = truth[tc].copy()
             highv = lowv.copy()
+            points = [truth]  # the feasible points seen; per target, where its least and
+            low_at = np.zeros(m_t, dtype=int)  # greatest values were seen
+            high_at = np.zeros(m_t, dtype=int)
 
             def seen(x) -> None:
                 """Record a feasible point: each target can take its value there."""
-                np.minimum(lowv, x[tc], out=lowv)
-                np.maximum(highv, x[tc], out=highv)
+                points.append(x)
+                v = x[tc]
+                low_at[v < lowv] = len(points) - 1
+                high_at[v > highv] = len(points) - 1
+                np.minimum(lowv, v, out=lowv)
+                np.maximum(highv, v, out=highv)
 
             def proven() -> np.ndarray:
                 return (np.floor(highv + 1e-6) - np.ceil(lowv - 1e-6)) >= certify_k
@@ -612,27 +650,57 @@ class _Audit:
                 if not len(left) or stale >= 2:
                     break
         index = {t: j for j, t in enumerate(targets)}
+        full_truth = None  # the true counts of the part, when all are known and feasible
+        if truth is not None:
+            full_truth = truth
+        elif all(self.truth.get(k_) is not None for k_ in variables):
+            point = np.array([self.truth[k_] for k_ in variables], dtype=float)
+            lhs = matrix[:n_rows, :n] @ point
+            if (np.all(np.abs(lhs[:n_eq] - rhs[:n_eq]) <= 1e-9)
+                    and np.all(lhs[n_eq:n_rows] <= rhs[n_eq:n_rows] + 1e-9)):
+                full_truth = point
+
+        def witness(target, low_point, high_point) -> None:
+            """Remember two feasible points spanning the target's range (docs/methods.md,
+            "Showing complements again"); None where there is none (an unbounded range)."""
+            if low_point is None or high_point is None:
+                self.witness.pop(target, None)
+            else:
+                self.witness[target] = (col, low_point, high_point)
+
         for target in targets:
             if m_t and proven()[index[target]]:
                 j = index[target]
                 out[target] = (float(lowv[j]), float(highv[j]))
+                witness(target, points[low_at[j]], points[high_at[j]])
                 continue
             hi = extreme(target, maximize=True)
-            if m_t and not math.isinf(hi):
-                seen(np.asarray(solver.getSolution().col_value[:n]))  # proves others too
+            high_point = None
+            if not math.isinf(hi):
+                high_point = np.array(solver.getSolution().col_value[:n], dtype=float)
+                if m_t:
+                    seen(high_point)  # proves others too
             known = self.truth.get(target) if certify_k else None
+            low_point = full_truth
             if m_t:
-                known = float(lowv[index[target]])  # the least value seen at a feasible point
+                j = index[target]
+                known = float(lowv[j])  # the least value seen at a feasible point
+                low_point = points[low_at[j]]
             if known is not None and _width(known, hi) >= certify_k:
                 out[target] = (float(known), hi)  # that value is feasible too
+                witness(target, low_point, high_point)
                 continue
             bound = binding() if not math.isinf(hi) else set()
             lo = extreme(target, maximize=False)
+            low_point = np.array(solver.getSolution().col_value[:n], dtype=float)
             if m_t:
-                seen(np.asarray(solver.getSolution().col_value[:n]))
+                seen(low_point)
             if certify_k and _width(lo, hi) < certify_k:
                 self.binding[target] = bound | binding()
             out[target] = (lo, hi)
+            witness(target, low_point, high_point)
+            if fail_fast and certify_k and _width(lo, hi) < certify_k:
+                break  # the caller only needs to know that one fails
         return out
 
 
@@ -712,6 +780,11 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
     audit = _Audit(relations, known, start + time_limit, truth=values)
     intervals: dict[str, tuple[float, float]] = {}
     reasons: dict[str, str] = {}
+    for add, target in _rectangles([t for mm in models for t in mm.tables], withheld,
+                                   candidates, protect_keys, values, cost, k).items():
+        withheld.add(add)
+        known.pop(add, None)
+        reasons[add] = target
     ok: set[str] = set()
     dirty: set[str] | None = None  # None: audit every component
     while True:
@@ -763,6 +836,9 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     known.pop(add, None)
                     dirty.add(add)
                     reasons[add] = target
+    _reshow(audit, withheld, protect_keys, reasons, siblings, values, cost, intervals, k,
+            budget=min(max(RESHOW_SECONDS, start + RESHOW_UNTIL - time.monotonic()),
+                       start + time_limit - time.monotonic()))
     # A complement that the other figures pin to one value protects nothing and only looks
     # withheld: show it again (the feasible set does not change, so neither do the ranges).
     for added in sorted(reasons):
@@ -786,6 +862,190 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                 reasons.pop(g, None)
     return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count)
+
+
+def _rectangles(tables, withheld: set[str], candidates: set[str], protect_keys: set[str],
+                values, cost, k: int) -> dict[str, str]:
+    """Complements proposed for the counts of 1..k of two-way tables whose margins are
+    shown (docs/methods.md, "Which count to withhold next"): for each such count, the
+    cheapest rectangle of cells (its row, its column, and the cell where the other row meets
+    the other column) that can move it over a range of k while every margin stays the same.
+    A cell withheld already costs nothing, so rectangles share cells. The audit judges the
+    result and withholds more where it is not enough. Returns {count: the count it protects}."""
+    added: dict[str, str] = {}
+    chosen = set(withheld)  # withheld, and proposed so far
+    for table in tables:
+        rows = sorted({r for r, _ in table})
+        cols = sorted({c for _, c in table})
+
+        def val(key):
+            return values.get(key) or 0
+
+        def price(key):
+            if key in chosen:
+                return 0.0
+            if key not in candidates:
+                return math.inf
+            return cost.get(key, 1.0)
+
+        small = sorted((key for key in table.values() if key in protect_keys),
+                       key=lambda key: (val(key), key))
+        for target in small:
+            r0, c0 = next(rc for rc, key in table.items() if key == target)
+            v0 = val(target)
+            best, best_cost = None, math.inf
+            for r1 in rows:
+                if r1 == r0:
+                    continue
+                for c1 in cols:
+                    if c1 == c0:
+                        continue
+                    corner = [table.get((r0, c1)), table.get((r1, c0)), table.get((r1, c1))]
+                    if None in corner:
+                        continue
+                    a, b, d = corner
+                    # Up by as much as the two cells moving the other way hold; down by
+                    # as much as the target and the opposite corner hold.
+                    if min(val(a), val(b)) + min(v0, val(d)) < k:
+                        continue
+                    total = price(a) + price(b) + price(d)
+                    if total < best_cost or (total == best_cost and best is not None
+                                             and corner < best):
+                        best, best_cost = corner, total
+            if best is None or best_cost == 0.0:
+                continue
+            for key in best:
+                if key not in chosen:
+                    chosen.add(key)
+                    added[key] = target
+    return added
+
+
+def _reshow(audit: _Audit, withheld: set[str], protect_keys: set[str], reasons: dict[str, str],
+            siblings, values, cost, intervals, k: int, budget: float) -> None:
+    """Show complements again, most costly first, each one that leaves every withheld count
+    of 1..k a range at least k wide (docs/methods.md, "Showing complements again"), for at
+    most `budget` seconds. `withheld`, `reasons`, `intervals` and the audit's witnesses and
+    known values are updated in place."""
+    if budget <= 0:
+        return
+    stop = time.monotonic() + budget
+    deadline, audit.deadline = audit.deadline, min(audit.deadline, stop)
+    try:
+        _reshow_until(audit, withheld, protect_keys, reasons, siblings, values, cost,
+                      intervals, k, stop)
+    finally:
+        audit.deadline = deadline
+
+
+def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
+                  reasons: dict[str, str], siblings, values, cost, intervals, k: int,
+                  stop: float) -> None:
+    targets = sorted(t for t in protect_keys if t in withheld)
+    failed: set[frozenset[str]] = set()
+    failers: dict[str, int] = defaultdict(int)  # counts that kept a complement withheld
+
+    def moved(t: str, group) -> bool:
+        """Whether showing `group` may narrow t's range: a witness point of t gives a count
+        of the group another value than the true one (or t has no witness points)."""
+        w = audit.witness.get(t)
+        if w is None:
+            return True
+        col, low, high = w
+        for g in group:
+            j = col.get(g)
+            if j is not None and (abs(low[j] - values[g]) > 1e-9
+                                  or abs(high[j] - values[g]) > 1e-9):
+                return True
+        return False
+
+    def attempt(group: list[str], solve: bool = True) -> bool:
+        """Show the group if every count of 1..k keeps a range of k; without `solve`, only
+        when that needs no linear program."""
+        key = frozenset(group)
+        if key in failed or time.monotonic() > stop:
+            return False
+        trial = withheld - key
+        near: set[str] = set()  # the withheld counts in the group's relations
+        for g in group:
+            for r in audit.by_key[g]:
+                terms, sense = audit.relations[r]
+                left = {kk for kk, _ in terms if kk in trial}
+                if sense == "eq" and len(left) == 1 and not left.isdisjoint(protect_keys):
+                    failed.add(key)  # an equation would give that count exactly
+                    return False
+                near |= left
+        affected = [t for t in targets if t in trial and moved(t, group)]
+        if affected and not solve:
+            return False
+        parts: list[set[str]] = []
+        covered: set[str] = set()
+        if affected:
+            for kk in sorted(near):
+                if kk not in covered:
+                    sub = audit.component_of(kk, trial)
+                    covered |= sub
+                    parts.append(sub)
+        affected = [t for t in affected if t in covered]  # others are not linked to it
+        saved = {t: audit.witness.get(t) for t in affected}
+        for g in group:
+            audit.known[g] = values[g]
+        new: dict[str, tuple[float, float]] = {}
+        # The counts most likely to fail go first, alone (a failing trial costs little):
+        # those that kept other complements withheld, then those related to the group.
+        suspects = sorted((t for t in affected if failers.get(t)), key=lambda t: -failers[t])
+        suspects = suspects[:3] + [t for t in affected if t in near and t not in suspects][:2]
+        ok = True
+        try:
+            for t in suspects:
+                sub = next(p for p in parts if t in p)
+                iv = audit.intervals(sub, [t], certify_k=k)[t]
+                new[t] = iv
+                if _width(*iv) < k:
+                    failers[t] += 1
+                    ok = False
+                    break
+            for sub in parts if ok else ():
+                mine = [t for t in affected if t in sub and t not in new]
+                if not mine:
+                    continue
+                for t, iv in audit.intervals(sub, mine, certify_k=k, fail_fast=True).items():
+                    new[t] = iv
+                    if _width(*iv) < k:
+                        failers[t] += 1
+                        ok = False
+                if not ok:
+                    break
+        except AuditError:
+            ok = False  # out of time: the count stays withheld
+        if not ok:
+            for g in group:
+                audit.known.pop(g, None)
+            for t, w in saved.items():
+                if w is None:
+                    audit.witness.pop(t, None)
+                else:
+                    audit.witness[t] = w
+            failed.add(key)
+            return False
+        withheld.difference_update(group)
+        for g in group:
+            reasons.pop(g, None)
+        intervals.update(new)
+        return True
+
+    # First the complements that can be shown without a linear program, then the others.
+    for solve in (False, True):
+        for c in sorted(reasons, key=lambda c_: (-cost.get(c_, 1.0), c_)):
+            if time.monotonic() > stop:
+                return
+            if c not in withheld or c not in reasons:
+                continue
+            # With its instances or students count: a published line is shown or withheld
+            # whole, so one of the two alone would show nothing more.
+            group = ({c} | siblings.get(c, set())) & withheld
+            if group <= reasons.keys():  # not when the other is withheld for its own sake
+                attempt(sorted(group), solve)
 
 
 #: Components larger than this take the cheapest candidate without trying it first.

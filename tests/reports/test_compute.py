@@ -153,7 +153,7 @@ E_PUBLISHED = [
     [25, 14, 40],
     [None, None, 22],
     [None, None, None],
-    [None, None, None],
+    [0, None, None],
     [None, 0, None],
 ]
 

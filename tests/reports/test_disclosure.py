@@ -50,7 +50,7 @@ def test_example_e_is_protected_to_width_k():
         [25, 14, 40],
         [None, None, 22],
         [None, None, None],
-        [None, None, None],
+        [0, None, None],
         [None, 0, None],
     ]
     assert table["row_totals"] == E_ROWS and table["col_totals"] == E_COLS
@@ -86,6 +86,56 @@ def test_random_tables_are_protected(data, n_rows, n_cols, k, margins):
     if cols is None:
         table["col_totals"] = None
     assert_protected(table, cells, rows, cols, grand, k)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    data=st.data(),
+    n_rows=st.integers(2, 5),
+    n_cols=st.integers(2, 4),
+    k=st.sampled_from([3, 5, 10]),
+)
+def test_no_withheld_complement_could_be_shown(data, n_rows, n_cols, k):
+    """Complements are shown again when they are not needed (docs/methods.md, "Showing
+    complements again"): showing any one count withheld beyond the counts of 1..k would
+    leave some count of 1..k a range under k (checked by the independent LP audit)."""
+    cells = data.draw(st.lists(st.lists(st.integers(0, 40), min_size=n_cols, max_size=n_cols),
+                               min_size=n_rows, max_size=n_rows))
+    rows = [sum(r) for r in cells]
+    cols = [sum(c) for c in zip(*cells, strict=True)]
+    grand = sum(rows)
+    table = published_table(cells, row_totals=rows, col_totals=cols, grand_total=grand, k=k)
+    assert_protected(table, cells, rows, cols, grand, k)
+    value = {(i, j): v for i, row in enumerate(cells) for j, v in enumerate(row)}
+    value.update({(i, n_cols): v for i, v in enumerate(rows)})
+    value.update({(n_rows, j): v for j, v in enumerate(cols)})
+    value[(n_rows, n_cols)] = grand
+    small = {p for p, v in value.items() if 1 <= v <= k}  # withheld in any case
+    if not small:
+        return
+
+    def narrowest(published, row_totals, col_totals, grand_total):
+        intervals = table_intervals(published, row_totals, col_totals, grand_total)
+        return min(width(*intervals[p]) for p in small if p in intervals)
+
+    grid = [list(r) for r in table["cells"]]
+    row_t, col_t = list(table["row_totals"]), list(table["col_totals"])
+    for i in range(n_rows):
+        for j in range(n_cols):
+            if grid[i][j] is None and (i, j) not in small:
+                grid[i][j] = cells[i][j]
+                assert narrowest(grid, row_t, col_t, table["grand_total"]) < k, (i, j)
+                grid[i][j] = None
+    for i in range(n_rows):
+        if row_t[i] is None and (i, n_cols) not in small:
+            row_t[i] = rows[i]
+            assert narrowest(grid, row_t, col_t, table["grand_total"]) < k, ("row", i)
+            row_t[i] = None
+    for j in range(n_cols):
+        if col_t[j] is None and (n_rows, j) not in small:
+            col_t[j] = cols[j]
+            assert narrowest(grid, row_t, col_t, table["grand_total"]) < k, ("col", j)
+            col_t[j] = None
 
 
 # --------------------------------------------------------------------------------------------
