@@ -42,10 +42,11 @@ from scipy.sparse.csgraph import connected_components
 
 #: A solver call that takes longer than this many seconds is a failure (nothing is published).
 SOLVER_TIME_LIMIT = 60.0
-#: How long the audit may spend showing complements again once every count is protected:
-#: until the audit has taken RESHOW_UNTIL seconds in all, and at least RESHOW_SECONDS.
-RESHOW_SECONDS = 0.3
-RESHOW_UNTIL = 2.5
+#: How much work the audit may spend showing complements again once every count is
+#: protected, in solver work (simplex iterations plus the size of each program solved; about
+#: 1.6 s on the development machine). Counted in work, not seconds, so the same figures always
+#: give the same published report, on any machine.
+RESHOW_WORK = 250_000
 
 # Compliance counts that are the same quantity as a report total (interactions of the period).
 COMPLIANCE_ALIASES = {
@@ -413,6 +414,9 @@ class _Audit:
         self.truth = truth or {}
         self.deadline = deadline
         self.lp_count = 0
+        # Work done by the solver (simplex iterations, plus the size of each program solved):
+        # a measure of effort that, unlike seconds, is the same on every run.
+        self.work = 0
         self.binding: dict[str, set[int]] = {}  # relations that pin a failing count
         # Per audited count: (column of each count of its part, a feasible point where it
         # takes its least value in its range, one where it takes its greatest).
@@ -581,6 +585,7 @@ class _Audit:
             solver.setOptionValue("time_limit", float(remaining))
             self.lp_count += 1
             solver.run()
+            self.work += n + max(solver.getInfo().simplex_iteration_count, 0)
             result = solver.getModelStatus()
             if result in (status.kInfeasible, status.kUnboundedOrInfeasible) and not (
                     result == status.kUnboundedOrInfeasible and maximize):
@@ -837,8 +842,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     dirty.add(add)
                     reasons[add] = target
     _reshow(audit, withheld, protect_keys, reasons, siblings, values, cost, intervals, k,
-            budget=min(max(RESHOW_SECONDS, start + RESHOW_UNTIL - time.monotonic()),
-                       start + time_limit - time.monotonic()))
+            budget=RESHOW_WORK)
     # A complement that the other figures pin to one value protects nothing and only looks
     # withheld: show it again (the feasible set does not change, so neither do the ranges).
     for added in sorted(reasons):
@@ -922,25 +926,20 @@ def _rectangles(tables, withheld: set[str], candidates: set[str], protect_keys: 
 
 
 def _reshow(audit: _Audit, withheld: set[str], protect_keys: set[str], reasons: dict[str, str],
-            siblings, values, cost, intervals, k: int, budget: float) -> None:
+            siblings, values, cost, intervals, k: int, budget: int) -> None:
     """Show complements again, most costly first, each one that leaves every withheld count
-    of 1..k a range at least k wide (docs/methods.md, "Showing complements again"), for at
-    most `budget` seconds. `withheld`, `reasons`, `intervals` and the audit's witnesses and
-    known values are updated in place."""
+    of 1..k a range at least k wide (docs/methods.md, "Showing complements again"), until
+    the solver has done `budget` more work (_Audit.work). `withheld`, `reasons`, `intervals` and the
+    audit's witnesses and known values are updated in place."""
     if budget <= 0:
         return
-    stop = time.monotonic() + budget
-    deadline, audit.deadline = audit.deadline, min(audit.deadline, stop)
-    try:
-        _reshow_until(audit, withheld, protect_keys, reasons, siblings, values, cost,
-                      intervals, k, stop)
-    finally:
-        audit.deadline = deadline
+    _reshow_until(audit, withheld, protect_keys, reasons, siblings, values, cost,
+                  intervals, k, audit.work + budget)
 
 
 def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                   reasons: dict[str, str], siblings, values, cost, intervals, k: int,
-                  stop: float) -> None:
+                  stop: int) -> None:
     targets = sorted(t for t in protect_keys if t in withheld)
     failed: set[frozenset[str]] = set()
     failers: dict[str, int] = defaultdict(int)  # counts that kept a complement withheld
@@ -963,7 +962,7 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
         """Show the group if every count of 1..k keeps a range of k; without `solve`, only
         when that needs no linear program."""
         key = frozenset(group)
-        if key in failed or time.monotonic() > stop:
+        if key in failed or audit.work >= stop:
             return False
         trial = withheld - key
         near: set[str] = set()  # the withheld counts in the group's relations
@@ -1037,7 +1036,7 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
     # First the complements that can be shown without a linear program, then the others.
     for solve in (False, True):
         for c in sorted(reasons, key=lambda c_: (-cost.get(c_, 1.0), c_)):
-            if time.monotonic() > stop:
+            if audit.work >= stop:
                 return
             if c not in withheld or c not in reasons:
                 continue
