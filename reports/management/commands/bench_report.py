@@ -310,13 +310,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Queries: whole report {n_report}; counts selector {n_counts_year} "
                           f"at {year_rows:,} rows and {n_counts_short} at {short_rows:,} rows")
         goals = [
-            ("report within 1.3x of hand SQL of the same figures",
-             t_same == t_same and t_report <= 1.3 * t_same),
-            ("report within 2x of hand SQL of the groups only",
-             t_hand == t_hand and t_report <= 2 * t_hand),
             ("report under 1 s", t_report < 1.0),
             ("constant query count", n_counts_year == n_counts_short),
         ]
+        if year_rows >= 100_000:  # on a few hundred rows the fixed costs are all there is
+            goals[:0] = [
+                ("report within 1.3x of hand SQL of the same figures",
+                 t_same == t_same and t_report <= 1.3 * t_same),
+                ("report within 2x of hand SQL of the groups only",
+                 t_hand == t_hand and t_report <= 2 * t_hand),
+            ]
         goals += self._bench_audit(year, user)
         for name, ok in goals:
             self.stdout.write(f"  {'met' if ok else 'NOT met'}: {name}")
