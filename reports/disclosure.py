@@ -521,6 +521,15 @@ class _Audit:
         or more is certified, since every value between two feasible points is feasible
         (the feasible set is convex). Only the targets left need LPs of their own.
         With `fail_fast`, the answer stops at the first target narrower than certify_k."""
+        free = {k_ for k_ in comp if k_ not in self.key_index}
+        if free:
+            # A count in no relation at all (a record-access count, say) is a part of its
+            # own: it can be anything from 0 up.
+            out = {t: (0.0, math.inf) for t in targets if t in free}
+            others = [t for t in targets if t not in free]
+            if others:
+                out.update(self.intervals(comp - free, others, certify_k, fail_fast))
+            return out
         variables, col, matrix, rhs, n_eq, row_rel, (data, ri, ci) = self.system(comp)
         n = len(variables)
         n_rows = len(rhs)

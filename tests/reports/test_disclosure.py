@@ -272,3 +272,22 @@ def test_the_same_figures_give_the_same_published_report_on_a_slower_machine(mon
     again, _ = disclosure.protect_table(rows, k=10, **margins)
     assert calls[0] > 100
     assert again == expected
+
+
+def test_a_small_count_in_no_relation_is_withheld_without_error():
+    """Record-access counts are in no sum: a small one is a part of its own, withheld, and
+    can be anything from 0 up (this once raised a KeyError and the report page gave a 500)."""
+    from reports.compute import suppress_report_audited
+
+    report = compliance_report()
+    report["compliance"]["record_access"] = {
+        "requests": [{"basis": "court_order", "status": "denied", "count": 1},
+                     {"basis": "school_official", "status": "granted", "count": 40}],
+        "log_entries": [{"basis": "court_order", "kind": "denied", "count": 2}],
+    }
+    pub, record = suppress_report_audited(report, 10)
+    access = pub["compliance"]["record_access"]
+    assert access["requests"][0]["count"] is None
+    assert access["requests"][1]["count"] == 40
+    assert access["log_entries"][0]["count"] is None
+    assert record["narrowest_interval"] is None or record["narrowest_interval"] >= 10
