@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone, translation
 
 from interactions.codes import DIMENSIONS, MEASURES, Reason, school_year_of
@@ -654,8 +654,6 @@ def presentation_facts(school_ids: list[int], date_from: dt.date, day: dt.date) 
     approved by the presentation's date (BP 3515.31: only when approved). One query.
 
     Counts of presentations, not of students: published as they are (docs/methods.md)."""
-    from django.db.models import Max
-
     rows = (
         PresentationRequest.objects.filter(school_id__in=school_ids, date__gte=date_from,
                                            date__lte=day)
