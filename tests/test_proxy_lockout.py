@@ -32,6 +32,7 @@ from django.db import connection
 from sro_program import roles
 from sro_program.models import SignInThrottle
 from tests.factories import UserFactory
+from tests.processes import stop
 from tests.test_scale_out import database_url, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,12 +78,7 @@ def running(cmd, env, log: Path, port: int, what: str):
         wait_for(port, proc, log, what)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc)
         out.close()
 
 

@@ -30,6 +30,7 @@ from django.db import connection
 
 from sro_program import roles
 from tests.factories import SchoolFactory, UserFactory
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw-for-tests-1"
@@ -114,12 +115,7 @@ def gunicorn_instance(port: int, log_path: Path):
                 time.sleep(0.2)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc)
         log.close()
 
 
