@@ -13,11 +13,13 @@ Suppression:
    figure and every relation: proven at least k wide by feasible points (the true counts and
    a few shared linear programs, HiGHS through `highspy`), or else solved exactly (least and
    greatest value) by linear programs of its own;
-3. extend: first a rectangle of complements for each count of 1..k of a two-way table with
-   both margins shown (school x race), sharing withheld cells; then, while a withheld count
-   of 1..k has an interval narrower than k, withhold the cheapest shown count related to it
-   (small cells are cheap; totals, reference groups and enrollment are expensive) and audit
-   again. Withholding more never narrows an interval, so counts that passed stay passed;
+3. extend: first the complements that one integer program chooses together for every count
+   of 1..k (each sum holding such a count keeps at least k withheld in its parts, no
+   complement is alone in a sum, fewest counts above k, reference groups and totals at their
+   cost); then, while a withheld count of 1..k has an interval narrower than k, withhold
+   the cheapest shown count related to it (small cells are cheap; totals, reference groups
+   and enrollment are expensive) and audit again. Withholding more never narrows an
+   interval, so counts that passed stay passed;
 4. show again: complements, most costly first, whose showing leaves every interval at least
    k wide (within a time budget), and complements pinned to one value.
 
@@ -47,6 +49,10 @@ SOLVER_TIME_LIMIT = 60.0
 #: 1.6 s on the development machine). Counted in work, not seconds, so the same figures always
 #: give the same published report, on any machine.
 RESHOW_WORK = 250_000
+#: Branch-and-bound nodes the integer program that chooses complements may explore (a count,
+#: not seconds, for the same reason; reports seen so far need fewer than ten). Its time limit
+#: is only a guard: a program stopped by it proposes nothing and the audit extends alone.
+COVER_NODE_LIMIT = 10_000
 
 # Compliance counts that are the same quantity as a report total (interactions of the period).
 COMPLIANCE_ALIASES = {
@@ -82,9 +88,6 @@ class Model:
     siblings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     expensive: dict[str, str] = field(default_factory=dict)  # key -> "total" | "reference"
     known_inexact: set[str] | None = None  # given when rebuilding a published snapshot
-    # Two-way tables with both margins shown (school x race, one per measure): the key of
-    # each (row, column) cell.
-    tables: list[dict[tuple[str, str], str]] = field(default_factory=list)
 
     # -- building ---------------------------------------------------------------------------
     def cell(self, key: str, value, ref: tuple | None = None, *, cost_factor: float = 1.0,
@@ -275,11 +278,6 @@ def build_model(report: dict, k: int, *, inexact: set[str] | None = None,
         eg = enroll.get(d, {}).get(g)
         if eg is not None:
             small_group_keys[eg].append(ks)
-    tables: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
-    for (g, meas), parts in by_race.items():
-        for ks in parts:
-            tables[meas][(ks.split("|")[1].split("@")[0], g)] = ks
-    m.tables += [tables[meas] for meas in sorted(tables)]
     for (s, meas), parts in by_school.items():
         m.total(f"Sg|{s}|{meas}", key("S", _scope([s], df, dt_), "all", "all", meas), parts,
                 additive=False, inexact=inexact)
@@ -794,8 +792,9 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
     audit = _Audit(relations, known, start + time_limit, truth=values)
     intervals: dict[str, tuple[float, float]] = {}
     reasons: dict[str, str] = {}
-    for add, target in _rectangles([t for mm in models for t in mm.tables], withheld,
-                                   candidates, protect_keys, values, cost, k).items():
+    expensive = {e for mm in models for e in mm.expensive}
+    for add, target in (_cover(relations, values, withheld, candidates, protect_keys, siblings,
+                              cost, expensive, k, time_limit / 4) or {}).items():
         withheld.add(add)
         known.pop(add, None)
         reasons[add] = target
@@ -877,61 +876,111 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count)
 
 
-def _rectangles(tables, withheld: set[str], candidates: set[str], protect_keys: set[str],
-                values, cost, k: int) -> dict[str, str]:
-    """Complements proposed for the counts of 1..k of two-way tables whose margins are
-    shown (docs/methods.md, "Which count to withhold next"): for each such count, the
-    cheapest rectangle of cells (its row, its column, and the cell where the other row meets
-    the other column) that can move it over a range of k while every margin stays the same.
-    A cell withheld already costs nothing, so rectangles share cells. The audit judges the
-    result and withholds more where it is not enough. Returns {count: the count it protects}."""
-    added: dict[str, str] = {}
-    chosen = set(withheld)  # withheld, and proposed so far
-    for table in tables:
-        rows = sorted({r for r, _ in table})
-        cols = sorted({c for _, c in table})
+def _cover(relations, values, withheld: set[str], candidates: set[str], protect_keys: set[str],
+           siblings, cost, expensive, k: int, time_limit: float, *,
+           plain: bool = False, forbid: frozenset[str] = frozenset()) -> dict[str, str] | None:
+    """Complements chosen together for every count of 1..k, by one integer program (HiGHS
+    through `scipy.optimize.milp`; docs/methods.md, "Which counts to withhold"): the fewest
+    counts above k, reference groups, totals and enrollment weighted by their cost, such that
 
-        def val(key):
-            return values.get(key) or 0
+    - in each sum that holds a count of 1..k and whose whole is shown, the withheld parts hold
+      at least k together, the count included, and another part is withheld: any protection
+      of width k needs this;
+    - no complement is the only withheld count of a sum (it would be given back exactly);
+    - a group's students and instances are withheld together.
 
-        def price(key):
-            if key in chosen:
-                return 0.0
-            if key not in candidates:
-                return math.inf
-            return cost.get(key, 1.0)
+    These conditions look at one sum at a time; the audit that follows judges the whole and
+    withholds more where they were not enough. Returns {count: the count it protects} (empty
+    when there is nothing to add), or None when the program fails (the audit then extends
+    on its own).
 
-        small = sorted((key for key in table.values() if key in protect_keys),
-                       key=lambda key: (val(key), key))
-        for target in small:
-            r0, c0 = next(rc for rc, key in table.items() if key == target)
-            v0 = val(target)
-            best, best_cost = None, math.inf
-            for r1 in rows:
-                if r1 == r0:
-                    continue
-                for c1 in cols:
-                    if c1 == c0:
-                        continue
-                    corner = [table.get((r0, c1)), table.get((r1, c0)), table.get((r1, c1))]
-                    if None in corner:
-                        continue
-                    a, b, d = corner
-                    # Up by as much as the two cells moving the other way hold; down by
-                    # as much as the target and the opposite corner hold.
-                    if min(val(a), val(b)) + min(v0, val(d)) < k:
-                        continue
-                    total = price(a) + price(b) + price(d)
-                    if total < best_cost or (total == best_cost and best is not None
-                                             and corner < best):
-                        best, best_cost = corner, total
-            if best is None or best_cost == 0.0:
+    With `plain`, every count above k weighs 1, the counts of `forbid` stay shown and the
+    third condition is dropped (it is a rule of the page, not something protection needs):
+    the program then answers how few counts above k any protection can withhold
+    (`complements_floor`)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    cands = sorted(c for c in candidates if c not in withheld and values.get(c) is not None)
+    if not cands or not protect_keys:
+        return {}
+    col = {c: i for i, c in enumerate(cands)}
+    rows: list[tuple[dict[int, float], float]] = []
+    why: dict[int, str] = {}  # a column's first mass row: the count it would protect
+    for terms, sense in relations:
+        if sense != "eq":
+            continue
+        for t, ct in terms:
+            if t not in protect_keys:
                 continue
-            for key in best:
-                if key not in chosen:
-                    chosen.add(key)
-                    added[key] = target
-    return added
+            # The count can rise by what the other withheld parts hold, and fall by its own
+            # value when another part is withheld to rise; a withheld count on the other side
+            # (the whole) lets it move freely.
+            held, coefs, free, beside = 0.0, {}, False, False
+            for j, cj in terms:
+                same = (cj > 0) == (ct > 0)
+                if j == t or (j in withheld and j not in col):
+                    if j == t or same:
+                        held += abs(cj) * (values.get(j) or 0)
+                        beside = beside or j != t
+                    else:
+                        free = True
+                elif j in col:
+                    coefs[col[j]] = abs(cj) * (values.get(j) or 0) if same else math.inf
+            need = k - held
+            if free or not coefs or (need <= 0 and beside):
+                continue
+            if need <= 0:  # a count of k alone in its sum: any other count withheld frees it
+                coefs, need = {i: 1.0 for i in coefs}, 1.0
+            else:
+                coefs = {i: min(c, need) for i, c in coefs.items()}
+                need = min(need, sum(coefs.values()))
+            if need > 0:
+                rows.append((coefs, need))
+                for i in coefs:
+                    why.setdefault(i, t)
+    if not rows:
+        return {}
+    for terms, sense in relations:
+        if sense != "eq" or any(j in withheld and j not in col for j, _ in terms):
+            continue
+        ids = sorted({col[j] for j, _ in terms if j in col})
+        if len(ids) < 2:
+            continue
+        for a in ids:
+            rows.append(({**{b: 1.0 for b in ids if b != a}, a: -1.0}, 0.0))
+    for a, sib in () if plain else siblings.items():  # a rule of the page, not of protection
+        for b in sib:
+            if a in col and b in col and a < b:
+                rows.append(({col[a]: 1.0, col[b]: -1.0}, 0.0))
+                rows.append(({col[a]: -1.0, col[b]: 1.0}, 0.0))
+    ri, ci, vi = [], [], []
+    for r, (coefs, _) in enumerate(rows):
+        for i, c in coefs.items():
+            ri.append(r)
+            ci.append(i)
+            vi.append(c)
+    matrix = coo_matrix((vi, (ri, ci)), shape=(len(rows), len(cands))).tocsr()
+    lower = np.array([need for _, need in rows])
+    # One per count above k; a reference group, a total or an enrollment counts its cost
+    # factor (50, 1,000, 20 times an ordinary count). Zeros almost nothing: they hold no mass.
+    weight = np.array([
+        (1.0 if (values[c] or 0) > k else 1e-3)
+        * (cost.get(c, 1.0) / (1.0 + (values[c] or 0)) if c in expensive and not plain else 1.0)
+        + (0.0 if plain else (values[c] or 0) * 1e-6)  # between equals, the smaller count
+        for c in cands])
+    upper = np.array([0.0 if c in forbid else 1.0 for c in cands])
+    try:
+        result = milp(weight, constraints=LinearConstraint(matrix, lower, np.inf),
+                      integrality=np.ones(len(cands)), bounds=Bounds(0, upper),
+                      options={"node_limit": COVER_NODE_LIMIT, "time_limit": max(1.0, time_limit)})
+    except (ValueError, RuntimeError):
+        return None
+    # Optimal, or the best found within the node limit; not a program stopped by the clock.
+    if result.x is None or not (result.status == 0 or (
+            result.status == 1 and "time limit" not in result.message.lower())):
+        return None
+    return {cands[i]: why.get(i, "") for i in range(len(cands)) if result.x[i] > 0.5}
 
 
 def _reshow(audit: _Audit, withheld: set[str], protect_keys: set[str], reasons: dict[str, str],
@@ -1195,6 +1244,28 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
         "inexact": sorted(model.inexact),
     }
     return new_withheld, model, record
+
+
+def complements_floor(report: dict, k: int) -> tuple[int, int] | None:
+    """(floor, counts above k): the fewest displayed counts above k that any suppression of
+    `report` which shows every total and leaves each withheld count of 1..k a range at least
+    k wide must withhold (those withheld for their own sake included), and how many displayed
+    counts are above k. The floor is a lower bound from the conditions of `_cover`, each of
+    which every such suppression meets (docs/methods.md, "Information loss, measured").
+    None when the program does not finish."""
+    model = build_model(report, k)
+    withheld = set(model.primary) | set(model.implicit)
+    protect_keys = {k_ for k_ in withheld
+                    if model.value.get(k_) is not None and 1 <= model.value[k_] <= k}
+    displayed = {k_ for k_ in model.value if k_ not in model.implicit and model.refs.get(k_)}
+    totals = frozenset(k_ for k_, kind in model.expensive.items() if kind == "total")
+    picks = _cover(model.relations, model.value, withheld, displayed, protect_keys,
+                   model.siblings, model.cost, set(model.expensive), k, SOLVER_TIME_LIMIT,
+                   plain=True, forbid=totals)
+    if picks is None:
+        return None
+    above = {k_ for k_ in displayed if (model.value.get(k_) or 0) > k}
+    return len(above & (withheld | set(picks))), len(above)
 
 
 def guarantee_sentence(record: dict | None) -> str:

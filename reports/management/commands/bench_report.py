@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext
 
 from interactions.codes import DIMENSIONS, FLAG_MEASURES
 from interactions.models import Interaction
+from reports.disclosure import complements_floor
 from reports.exports import to_json_bytes
 from reports.selectors import (
     board_report,
@@ -339,7 +340,7 @@ class Command(BaseCommand):
         times = {}
         with transaction.atomic():
             before = PublishedReport.objects.filter(parameters__school_year=year).count()
-            raw = report_for_publishing(user=user, school_year=year)
+            raw = year_raw = report_for_publishing(user=user, school_year=year)
             start = time.perf_counter()
             year_snap = report_publish(raw=raw, acting_user=user)
             times["year"] = time.perf_counter() - start
@@ -369,6 +370,13 @@ class Command(BaseCommand):
             f"{year_snap.audit['complement_share']:.1%} of counts above k, "
             f"{len(year_snap.audit['expensive_withheld'])} reference-group or total figures "
             f"withheld; audited with {before} earlier snapshots)")
+        floor = complements_floor(year_raw, year_snap.audit["protection"])
+        if floor is not None:
+            share = year_snap.audit["complement_share"]
+            self.stdout.write(
+                f"Information loss, year report: {round(share * floor[1])} of {floor[1]} "
+                f"counts above k withheld; any suppression that shows every total and "
+                f"protects every count of 1..k must withhold at least {floor[0]}")
         for name, label in (("half", f"first half ({first}..{half})"),
                             ("school", f"one school ({school})")):
             if name in steps:

@@ -1,0 +1,92 @@
+"""Complements chosen together by one integer program, and the floor of information loss
+(docs/methods.md, "Which counts to withhold" and "Information loss, measured")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports import disclosure
+from reports.compute import compute_report, suppress_report_audited
+from reports.selectors import ReportCounts
+from tests.reports.lp_audit import report_intervals, width
+from tests.reports.test_properties import build_counts, student
+
+SCHOOL = "33671570000011"
+
+
+def disability_report():
+    """Arrests by disability as in the demo district: 4 and 1 arrests of students with a 504
+    plan and with an IEP, 17 of the others, 22 in all. The two small counts add up to 5, so
+    with the total shown each could only lie in [0, 5]: one more count of the line must be
+    withheld, and it should be the others' 17 (in students and in instances), not the total."""
+    rows = {  # measure: instances = students, for none / 504 / idea
+        "contact": (120, 30, 20),
+        "arrest": (17, 4, 1),
+        "citation": (25, 12, 11),
+    }
+    groups = {g: {m: (v[i], v[i]) for m, v in rows.items()}
+              for i, g in enumerate(("none", "504", "idea"))}
+    totals = {m: (sum(v), sum(v)) for m, v in rows.items()}
+    counts = ReportCounts(
+        school_year="2025-26", date_from=dt.date(2025, 7, 1), date_to=dt.date(2026, 6, 30),
+        schools=[(SCHOOL, "Alpha High School")], totals=totals,
+        groups={"disability": groups},
+        schools_counts={SCHOOL: totals},
+        enrollment={"disability": {"none": 1500, "504": 120, "idea": 180}},
+        school_enrollment={SCHOOL: {"all": {"all": 1800}}},
+    )
+    return compute_report(counts)
+
+
+def test_a_line_whose_small_counts_add_up_to_less_than_k_withholds_one_more_of_it():
+    raw = disability_report()
+    pub, record = suppress_report_audited(raw, 10)
+    arrests = {e["group"]: e for e in pub["groups"]
+               if e["dimension"] == "disability" and e["measure"] == "arrest"}
+    assert arrests["504"]["instances"] is None and arrests["idea"]["instances"] is None
+    assert arrests["none"]["instances"] is None and arrests["none"]["students"] is None
+    totals = {t["measure"]: t for t in pub["totals"]}
+    assert totals["arrest"]["instances"] == 22 and totals["arrest"]["students"] == 22
+    # The citations (12 and 11 for the small groups) need nothing withheld.
+    citations = {e["group"]: e["instances"] for e in pub["groups"]
+                 if e["dimension"] == "disability" and e["measure"] == "citation"}
+    assert citations == {"none": 25, "504": 12, "idea": 11}
+    for name, value, lo, hi in report_intervals(raw, pub, 10):
+        assert width(lo, hi) >= 10, f"{name} = {value} is pinned to [{lo}, {hi}]"
+    # No protection that shows the totals can do with less: the floor is what was withheld.
+    floor, above = disclosure.complements_floor(raw, 10)
+    withheld_above = round(record["complement_share"] * above)
+    assert floor == withheld_above
+
+
+@settings(max_examples=12, deadline=None)
+@given(students=st.lists(student, min_size=5, max_size=60), k=st.sampled_from([5, 10]))
+def test_the_floor_is_never_above_what_a_protected_report_withholds(students, k):
+    """The floor is a lower bound: every audited report that shows all its totals withholds
+    at least that many counts above k (a floor above it would be a wrong claim in the
+    method note)."""
+    raw = compute_report(build_counts(students, 3), min_cell=k)
+    _pub, record = suppress_report_audited(raw, k)
+    result = disclosure.complements_floor(raw, k)
+    assert result is not None
+    floor, above = result
+    if any(e["kind"] == "total" and e["reason"].startswith("withheld to protect")
+           for e in record["expensive_withheld"]):
+        return  # the floor speaks of reports that show every total
+    assert floor <= round(record["complement_share"] * above)
+
+
+def test_a_count_of_k_alone_in_its_sum_gets_a_complement():
+    """A count of exactly k alone among the withheld parts of a sum would be given back by
+    subtraction; one more withheld part, even a zero, lets it be anything from 0 to k (the
+    zero is the cheapest: it holds no figure above k)."""
+    model = disclosure.Model(k=10)
+    for key, value in (("a", 10), ("b", 30), ("c", 0), ("total", 40)):
+        model.cell(key, value, ("t", key))
+    model.total("line", "total", ["a", "b", "c"], additive=True, inexact=None)
+    picks = disclosure._cover(model.relations, model.value, {"a"}, {"b", "c", "total"}, {"a"},
+                              {}, model.cost, {"total"}, 10, 5.0)
+    assert picks == {"c": "a"}
