@@ -18,7 +18,6 @@ from interactions.codes import DIMENSIONS, MEASURES, STAGE_MEASURES
 from sro_program.models import GRADE_ORDER
 
 from . import disclosure, stats
-from .stats import SuppressionResult
 
 SCHEMA = "sro-board-report/1"
 NOT_REPORTED = "not_reported"
@@ -321,25 +320,17 @@ def published_table(
         cells, row_totals=row_totals, col_totals=col_totals, grand_total=grand_total, k=k,
         small_rows=small_rows,
     )
-    result = SuppressionResult(
-        cells=tuple(tuple((i, j) in withheld for j in range(n_cols)) for i in range(n_rows)),
-        row_totals=None if row_totals is None
-        else tuple((i, n_cols) in withheld for i in range(n_rows)),
-        col_totals=None if col_totals is None
-        else tuple((n_rows, j) in withheld for j in range(n_cols)),
-        grand_total=None if grand_total is None else (n_rows, n_cols) in withheld,
-    )
 
-    def mask(values, flags):
-        if values is None:
-            return None
-        return [None if flag else value for value, flag in zip(values, flags, strict=True)]
+    def shown(i: int, j: int, value):
+        return None if (i, j) in withheld else value
 
     return {
-        "cells": [mask(row, flags) for row, flags in zip(cells, result.cells, strict=True)],
-        "row_totals": mask(row_totals, result.row_totals or ()),
-        "col_totals": mask(col_totals, result.col_totals or ()),
-        "grand_total": None if grand_total is None or result.grand_total else grand_total,
+        "cells": [[shown(i, j, v) for j, v in enumerate(row)] for i, row in enumerate(cells)],
+        "row_totals": None if row_totals is None
+        else [shown(i, n_cols, v) for i, v in enumerate(row_totals)],
+        "col_totals": None if col_totals is None
+        else [shown(n_rows, j, v) for j, v in enumerate(col_totals)],
+        "grand_total": None if grand_total is None else shown(n_rows, n_cols, grand_total),
     }
 
 

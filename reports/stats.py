@@ -1,4 +1,4 @@
-"""Statistics and small-cell suppression for the board report (docs/methods.md).
+"""Statistics of the board report (docs/methods.md); suppression is reports/disclosure.py.
 
 Pure functions, standard library only, so the methods can be tested against the worked
 examples without a database. Every figure is returned unrounded: thresholds compare unrounded
@@ -8,8 +8,6 @@ values, and display rounding happens only through `round_half_up`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -19,17 +17,13 @@ __all__ = [
     "MIN_CELL",
     "MIN_N",
     "Z_95",
-    "LineSuppression",
     "RRIResult",
     "RiskRatioResult",
-    "SuppressionResult",
     "is_small",
     "rate",
     "risk_ratio",
     "round_half_up",
     "rri",
-    "suppress_line",
-    "suppress_table",
 ]
 
 #: Two-sided 95% normal quantile used for the Katz log confidence interval.
@@ -198,233 +192,3 @@ def round_half_up(x: float | int | Decimal, places: int = 2) -> Decimal:
 def is_small(count: int, k: int = DEFAULT_K) -> bool:
     """True for a count from 1 to k: published reports never show one (zeros are shown)."""
     return 1 <= count <= k
-
-
-@dataclass(frozen=True)
-class SuppressionResult:
-    """Which counts of a table are suppressed (True) in the published report.
-
-    `row_totals`, `col_totals` and `grand_total` are None when the table has no such total.
-    """
-
-    cells: tuple[tuple[bool, ...], ...]
-    row_totals: tuple[bool, ...] | None
-    col_totals: tuple[bool, ...] | None
-    grand_total: bool | None
-
-    @property
-    def any_suppressed(self) -> bool:
-        """True when at least one count of the table is withheld."""
-        return (
-            any(any(row) for row in self.cells)
-            or any(self.row_totals or ())
-            or any(self.col_totals or ())
-            or bool(self.grand_total)
-        )
-
-
-@dataclass(frozen=True)
-class LineSuppression:
-    """Suppression of a single line of counts (for example the groups of one dimension)."""
-
-    cells: tuple[bool, ...]
-    total: bool | None
-
-
-# A position in the table extended by its margins: (row, col), where row == n_rows is the
-# column-totals row and col == n_cols is the row-totals column.
-_Pos = tuple[int, int]
-
-
-def _validate_counts(name: str, values: Sequence[int]) -> None:
-    for value in values:
-        if value < 0:
-            raise ValueError(f"{name} must not contain negative counts")
-
-
-def suppress_table(
-    rows: Sequence[Sequence[int]],
-    *,
-    row_totals: Sequence[int] | None = None,
-    col_totals: Sequence[int] | None = None,
-    grand_total: int | None = None,
-    k: int = DEFAULT_K,
-    enrollment_small_rows: AbstractSet[int] = frozenset(),
-    initial: SuppressionResult | None = None,
-) -> SuppressionResult:
-    """Decide which counts of a table to withhold so no count from 1 to k is shown or derivable.
-
-    1. Primary: every count (cell or total) from 1 to k is suppressed; zeros are shown. Rows
-       in `enrollment_small_rows` (groups enrolling k or fewer) have all their counts suppressed,
-       zeros and row total included.
-    2. Complementary: in every line whose total is shown, a single suppressed cell could be
-       recovered by subtraction, so a line with exactly one gets its smallest unsuppressed
-       non-zero cell suppressed too (first on ties; else its first zero; else its total).
-       Rows go top to bottom, then columns left to right, repeated until nothing changes.
-
-    Lines are the rows and columns of the body and, when the grand total is given (or is
-    derivable from a wholly shown margin), the margins: the column totals against the grand
-    total form a last row, the row totals against it a last column. A suppressed total whose
-    line shows every cell could be recomputed by addition, so such a line also gets its
-    smallest cell suppressed; this only arises when a total was suppressed as a complement,
-    never from the primary rule alone.
-
-    `initial` marks counts already suppressed (for example by a linked table); the result
-    contains them. Feeding a result back as `initial` returns it unchanged.
-
-    Limitation of the line rule: it stops recovery from any one line, not from combining
-    lines. A suppressed cell that alone links two separate groups of suppressed cells (a
-    "bridge") can still be solved from several row and column sums together.
-    """
-    if k < 0:
-        raise ValueError("k must not be negative")
-    n_rows = len(rows)
-    n_cols = len(rows[0]) if rows else (len(col_totals) if col_totals is not None else 0)
-    for row in rows:
-        if len(row) != n_cols:
-            raise ValueError("all rows must have the same number of cells")
-        _validate_counts("rows", row)
-    if row_totals is not None:
-        if len(row_totals) != n_rows:
-            raise ValueError("row_totals must have one entry per row")
-        _validate_counts("row_totals", row_totals)
-    if col_totals is not None:
-        if len(col_totals) != n_cols:
-            raise ValueError("col_totals must have one entry per column")
-        _validate_counts("col_totals", col_totals)
-    if grand_total is not None and grand_total < 0:
-        raise ValueError("grand_total must not be negative")
-    for index in enrollment_small_rows:
-        if not 0 <= index < n_rows:
-            raise ValueError(f"enrollment_small_rows index {index} is out of range")
-
-    # Values of the table extended by its margins; absent totals are simply not in the dict.
-    values: dict[_Pos, int] = {}
-    for i, row in enumerate(rows):
-        for j, count in enumerate(row):
-            values[(i, j)] = count
-    if row_totals is not None:
-        for i, count in enumerate(row_totals):
-            values[(i, n_cols)] = count
-    if col_totals is not None:
-        for j, count in enumerate(col_totals):
-            values[(n_rows, j)] = count
-    if grand_total is not None:
-        values[(n_rows, n_cols)] = grand_total
-
-    suppressed: set[_Pos] = {pos for pos, count in values.items() if is_small(count, k)}
-    for i in enrollment_small_rows:
-        suppressed.update(pos for pos in values if pos[0] == i)
-    if initial is not None:
-        suppressed.update(_positions_of(initial, n_rows, n_cols, values))
-
-    # Lines as (cells in order, total position): body rows, then the column-totals row, then
-    # body columns, then the row-totals column. A line takes part only if its total exists.
-    # With both margins but no grand total, the grand total is still known as the sum of
-    # either margin while that margin is wholly shown, so the margin lines then count it as a
-    # shown total.
-    grand = (n_rows, n_cols)
-    implicit_grand = grand_total is None and row_totals is not None and col_totals is not None
-    lines: list[tuple[list[_Pos], _Pos]] = []
-    for i in range(n_rows + 1):
-        cells = [(i, j) for j in range(n_cols) if (i, j) in values]
-        if cells and ((i, n_cols) in values or (i == n_rows and implicit_grand)):
-            lines.append((cells, (i, n_cols)))
-    for j in range(n_cols + 1):
-        cells = [(i, j) for i in range(n_rows) if (i, j) in values]
-        if cells and ((n_rows, j) in values or (j == n_cols and implicit_grand)):
-            lines.append((cells, (n_rows, j)))
-
-    row_total_positions = [(i, n_cols) for i in range(n_rows)]
-    col_total_positions = [(n_rows, j) for j in range(n_cols)]
-
-    def total_hidden(total: _Pos) -> bool:
-        if total == grand and implicit_grand:
-            return not (
-                suppressed.isdisjoint(row_total_positions)
-                or suppressed.isdisjoint(col_total_positions)
-            )
-        return total in suppressed
-
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines:
-            extra = _complement(cells, total, total_hidden(total), values, suppressed)
-            if extra is not None and extra in values:  # never "suppress" an implicit total
-                suppressed.add(extra)
-                changed = True
-
-    return SuppressionResult(
-        cells=tuple(tuple((i, j) in suppressed for j in range(n_cols)) for i in range(n_rows)),
-        row_totals=None
-        if row_totals is None
-        else tuple((i, n_cols) in suppressed for i in range(n_rows)),
-        col_totals=None
-        if col_totals is None
-        else tuple((n_rows, j) in suppressed for j in range(n_cols)),
-        grand_total=None if grand_total is None else grand in suppressed,
-    )
-
-
-def _complement(
-    cells: list[_Pos],
-    total: _Pos,
-    total_hidden: bool,
-    values: dict[_Pos, int],
-    suppressed: set[_Pos],
-) -> _Pos | None:
-    """The one further position a line needs suppressed, or None if it is already safe."""
-    hidden = sum(1 for pos in cells if pos in suppressed)
-    if total_hidden and hidden != 0:
-        return None  # no requirement: the total is withheld and so is at least one cell
-    if not total_hidden and hidden != 1:
-        return None  # 0 or at least 2 suppressed cells against a shown total
-    candidates = [pos for pos in cells if pos not in suppressed]
-    nonzero = [pos for pos in candidates if values[pos] > 0]
-    if nonzero:
-        return min(nonzero, key=lambda pos: values[pos])  # min() keeps the first on ties
-    if candidates:
-        return candidates[0]  # the smallest zero: all zeros tie, so the first
-    return None if total_hidden else total
-
-
-def _positions_of(
-    result: SuppressionResult, n_rows: int, n_cols: int, values: dict[_Pos, int]
-) -> set[_Pos]:
-    """Positions marked in an earlier result, checked against this table's shape."""
-    if len(result.cells) != n_rows or any(len(row) != n_cols for row in result.cells):
-        raise ValueError("initial does not have the shape of the table")
-    marked = {(i, j) for i, row in enumerate(result.cells) for j, flag in enumerate(row) if flag}
-    if result.row_totals is not None:
-        marked.update((i, n_cols) for i, flag in enumerate(result.row_totals) if flag)
-    if result.col_totals is not None:
-        marked.update((n_rows, j) for j, flag in enumerate(result.col_totals) if flag)
-    if result.grand_total:
-        marked.add((n_rows, n_cols))
-    return {pos for pos in marked if pos in values}
-
-
-def suppress_line(
-    values: Sequence[int],
-    total: int | None,
-    k: int = DEFAULT_K,
-    *,
-    enrollment_small: AbstractSet[int] = frozenset(),
-) -> LineSuppression:
-    """Suppress one line of counts with its total (e.g. the groups of a dimension).
-
-    Same rules as `suppress_table` for a one-column table: counts 1..k (and every count of a
-    group in `enrollment_small`) are withheld, and if exactly one is withheld while the total
-    is shown, the smallest other count is withheld too.
-    """
-    result = suppress_table(
-        [[value] for value in values],
-        col_totals=None if total is None else [total],
-        k=k,
-        enrollment_small_rows=enrollment_small,
-    )
-    return LineSuppression(
-        cells=tuple(row[0] for row in result.cells),
-        total=None if result.col_totals is None else result.col_totals[0],
-    )
