@@ -980,7 +980,17 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
     if result.x is None or not (result.status == 0 or (
             result.status == 1 and "time limit" not in result.message.lower())):
         return None
-    return {cands[i]: why.get(i, "") for i in range(len(cands)) if result.x[i] > 0.5}
+    chosen = {cands[i] for i in range(len(cands)) if result.x[i] > 0.5}
+    reasons = {c: why.get(col[c], "") for c in chosen}
+    # A complement chosen only to keep another company (its students or instances partner,
+    # or the second withheld count of a sum) protects what that one protects.
+    for c in sorted(chosen):
+        if not reasons[c]:
+            partners = sorted(siblings.get(c, set()) & chosen) + sorted(
+                j for terms, _ in relations if any(t == c for t, _ in terms)
+                for j, _ in terms if j in chosen and j != c)
+            reasons[c] = next((reasons[p] for p in partners if reasons.get(p)), "")
+    return reasons
 
 
 def _reshow(audit: _Audit, withheld: set[str], protect_keys: set[str], reasons: dict[str, str],
@@ -1224,7 +1234,8 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
             expensive.append({
                 "count": k_, "kind": model.expensive[k_],
                 "reason": f"withheld to protect {why}" if why else
-                "withheld as a count of 1..k or of a group enrolling 1..k",
+                "withheld as a count of 1..k or of a group enrolling 1..k"
+                if k_ in model.primary else "withheld beside other withheld counts",
             })
     widths = [_width(*result.intervals[t]) for t in protect_keys if t in result.intervals]
     narrowest = min(widths) if widths else None

@@ -90,3 +90,17 @@ def test_a_count_of_k_alone_in_its_sum_gets_a_complement():
     picks = disclosure._cover(model.relations, model.value, {"a"}, {"b", "c", "total"}, {"a"},
                               {}, model.cost, {"total"}, 10, 5.0)
     assert picks == {"c": "a"}
+
+
+def test_a_complement_that_keeps_another_company_names_the_count_they_protect():
+    """b (20) protects a (3) in the first sum, but alone in the second sum it would be given
+    back by subtraction, so c is withheld beside it: the audit record says c, too, protects a
+    (not that it was a small count)."""
+    model = disclosure.Model(k=10)
+    for key, value in (("a", 3), ("b", 20), ("c", 30), ("t1", 23), ("t2", 50)):
+        model.cell(key, value, ("t", key), cost_factor=1000 if key.startswith("t") else 1)
+    model.total("first", "t1", ["a", "b"], additive=True, inexact=None)
+    model.total("second", "t2", ["b", "c"], additive=True, inexact=None)
+    picks = disclosure._cover(model.relations, model.value, {"a"}, {"b", "c", "t1", "t2"},
+                              {"a"}, {}, model.cost, {"t1", "t2"}, 10, 5.0)
+    assert picks == {"b": "a", "c": "a"}
