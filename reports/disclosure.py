@@ -941,14 +941,21 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
                     why.setdefault(i, t)
     if not rows:
         return {}
+    n_flags = 0
     for terms, sense in relations:
         if sense != "eq" or any(j in withheld and j not in col for j, _ in terms):
             continue
         ids = sorted({col[j] for j, _ in terms if j in col})
         if len(ids) < 2:
             continue
+        # One more column per sum, "the sum has a withheld count" (between 0 and 1): at least
+        # each of its counts, and at most half of how many are withheld. A row per count and
+        # one for the sum, so a sum of n schools costs about 3n entries, not n squared.
+        flag = len(cands) + n_flags
+        n_flags += 1
+        rows.append(({b: 1.0 for b in ids} | {flag: -2.0}, 0.0))
         for a in ids:
-            rows.append(({**{b: 1.0 for b in ids if b != a}, a: -1.0}, 0.0))
+            rows.append(({flag: 1.0, a: -1.0}, 0.0))
     for a, sib in () if plain else siblings.items():  # a rule of the page, not of protection
         for b in sib:
             if a in col and b in col and a < b:
@@ -960,7 +967,8 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
             ri.append(r)
             ci.append(i)
             vi.append(c)
-    matrix = coo_matrix((vi, (ri, ci)), shape=(len(rows), len(cands))).tocsr()
+    n_cols = len(cands) + n_flags
+    matrix = coo_matrix((vi, (ri, ci)), shape=(len(rows), n_cols)).tocsr()
     lower = np.array([need for _, need in rows])
     # One per count above k; a reference group, a total or an enrollment counts its cost
     # factor (50, 1,000, 20 times an ordinary count). Zeros almost nothing: they hold no mass.
@@ -968,11 +976,12 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
         (1.0 if (values[c] or 0) > k else 1e-3)
         * (cost.get(c, 1.0) / (1.0 + (values[c] or 0)) if c in expensive and not plain else 1.0)
         + (0.0 if plain else (values[c] or 0) * 1e-6)  # between equals, the smaller count
-        for c in cands])
-    upper = np.array([0.0 if c in forbid else 1.0 for c in cands])
+        for c in cands] + [0.0] * n_flags)
+    upper = np.array([0.0 if c in forbid else 1.0 for c in cands] + [1.0] * n_flags)
+    integral = np.array([1] * len(cands) + [0] * n_flags)
     try:
         result = milp(weight, constraints=LinearConstraint(matrix, lower, np.inf),
-                      integrality=np.ones(len(cands)), bounds=Bounds(0, upper),
+                      integrality=integral, bounds=Bounds(0, upper),
                       options={"node_limit": COVER_NODE_LIMIT, "time_limit": max(1.0, time_limit)})
     except (ValueError, RuntimeError):
         return None
