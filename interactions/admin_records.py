@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from authz.admin import ScopedInlineMixin, ScopedModelAdmin
+from core.admin_inlines import LabelledTabularInline
 from sro_program.admin_utils import ScopedAdmin
 
 from .models import DisclosureLogEntry, Enrollment, RecordAccessRequest, Student
 from .record_access import DECIDE_PERMISSION, record_access_decide
 
 
-class EnrollmentInline(ScopedInlineMixin, admin.TabularInline):
+class EnrollmentInline(ScopedInlineMixin, LabelledTabularInline):
     model = Enrollment
     extra = 0
     fields = ["school_year", "school", *Enrollment.DEMOGRAPHIC_FIELDS]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from authz.admin import ScopedAdmin
+from core.admin_inlines import LabelledTabularInline
 
 from . import services
 from .forms import BoardApprovalForm, TerminateForm
@@ -65,7 +66,7 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MOUElementInline(admin.TabularInline):
+class MOUElementInline(LabelledTabularInline):
     """One form per element code. Codes the MOU lacks are offered as prefilled empty rows
     (required ones first); a row left empty is not saved. Locked once the Board approved."""
 
@@ -88,10 +89,6 @@ class MOUElementInline(admin.TabularInline):
         text = formset.form.base_fields.get("text")
         if text is not None:
             text.widget.attrs.update(rows=3, cols=40)
-        # A tabular inline shows its labels only as column headers; every field gets its
-        # label as an accessible name too (WCAG 1.3.1, 4.1.2).
-        for field in formset.form.base_fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label))
         return formset
 
     def _editable(self, obj) -> bool:

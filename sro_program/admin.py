@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
+from core.admin_inlines import LabelledTabularInline
+
 from . import services
 from .admin_utils import ScopedAdmin
 from .models import (
@@ -99,7 +101,7 @@ class DutyHoursFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(messages)
 
 
-class DutyHoursInline(admin.TabularInline):
+class DutyHoursInline(LabelledTabularInline):
     model = DutyHours
     formset = DutyHoursFormSet
     extra = 0
@@ -258,7 +260,7 @@ class StaffTrainingAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PresentationDecisionInline(admin.TabularInline):
+class PresentationDecisionInline(LabelledTabularInline):
     model = PresentationDecision
     extra = 0
     can_delete = False

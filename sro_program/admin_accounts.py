@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
+from core.admin_inlines import LabelledTabularInline
+
 from . import roles, signin_throttle
 from .models import SchoolMembership
 
@@ -44,7 +46,7 @@ def grantable_groups(user):
     return groups.filter(Q(name__in=roles.ALL_ROLES) | Q(pk__in=within.values("pk")))
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = SchoolMembership
     extra = 1
     verbose_name = "school"

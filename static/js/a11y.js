@@ -71,4 +71,32 @@
       form.setAttribute("action", action.split("#")[0]);
     }
   }, true);
+
+  // 4. Django admin's look-up boxes (select2, for `autocomplete_fields`) name themselves by
+  //    the choice they show, so an empty box has no name at all (WCAG 4.1.2). Each is named
+  //    by the label of the field it replaces: the box by the label element, the text it
+  //    shows by the label's words. Again for each inline row added.
+  function nameLookupBoxes(root) {
+    var selects = root.querySelectorAll("select.admin-autocomplete");
+    Array.prototype.forEach.call(selects, function (select) {
+      var box = select.nextElementSibling;
+      var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+      if (!box || !box.classList.contains("select2") || !label) return;
+      if (!label.id) label.id = select.id + "-label";
+      var name = label.textContent.replace(/:\s*$/, "").trim();
+      var combo = box.querySelector(".select2-selection");
+      var shown = box.querySelector(".select2-selection__rendered");
+      if (combo) combo.setAttribute("aria-labelledby", label.id);
+      if (shown) shown.setAttribute("aria-label", name);
+    });
+  }
+  // The admin builds them in a jQuery "ready" handler, which jQuery runs later than the
+  // page's load event at times: ours is queued after it, and the load event is a fallback.
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(function () { nameLookupBoxes(document); });
+  }
+  window.addEventListener("load", function () { nameLookupBoxes(document); });
+  document.addEventListener("formset:added", function (event) {
+    nameLookupBoxes(event.target);
+  });
 })();

@@ -7,8 +7,9 @@ links and submits GET forms with their default values (a report preview, a filte
 breadth first to MAX_DEPTH. Addresses that differ only in ids count once (the same template
 with other data), and each persona is capped at MAX_PAGES, so the test stays quick while a
 new page is covered without anyone remembering to add it. Logout, downloads (PDF, CSV, XLSX,
-JSON), uploads and POST forms are skipped. Of the Django admin, the MOU pages are covered
-(list, add, change form); the rest of the admin is Django's own.
+JSON), uploads and POST forms are skipped. Of the Django admin, the pages program
+administrators keep the program in are covered (agencies and MOUs; schools, officers,
+assignments, training and presentations: lists, add and change forms, approve and terminate).
 
 axe-core comes from npm (package.json, pinned) and is injected through the DevTools
 protocol (an init script), so it runs with the page's Content Security Policy in force;
@@ -36,15 +37,16 @@ PERSONAS = ["district.admin", "superintendent", "site.admin", "staff", "sro", "c
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 MAX_DEPTH = 3
 MAX_PAGES = 24  # per persona, application pages
-MAX_ADMIN_PAGES = 8  # per persona, admin pages (its own budget: they sit deeper)
+MAX_ADMIN_PAGES = 30  # per persona, admin pages (its own budget: they sit deeper)
 
 # Never followed: signing out, files rather than pages, look-up endpoints returning fragments.
 SKIP = re.compile(
     r"logout|/export|/download|\.(pdf|csv|xlsx|json)$|^/media/|/delete/|/students/search/"
     r"|/officers/options/|/jsi18n/|/password/|/history/"
 )
-# Of the admin, only its index and the MOU pages (list, add, change, approve, terminate).
-ADMIN_ALLOWED = re.compile(r"^/admin/($|mous/$|mous/mou/)")
+# Of the admin, its index and the program's pages (agencies, MOUs, schools, officers,
+# assignments, training, presentations).
+ADMIN_ALLOWED = re.compile(r"^/admin/($|mous/|sro_program/)")
 ID_SEGMENT = re.compile(r"/[A-Za-z]?\d+(?=/|$|\.)")
 
 AXE_RUN = """
