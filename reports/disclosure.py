@@ -392,6 +392,9 @@ class AuditResult:
     reasons: dict[str, str]
     solver_seconds: float
     lp_count: int
+    # Counts no publication shows but two together give (the second half of a year that a year
+    # and its first half were published for), protected like shown ones: `_across`.
+    rests: set[str] = field(default_factory=set)
 
     def narrowest(self, protect: set[str]) -> float | None:
         widths = [_width(*self.intervals[k]) for k in protect if k in self.intervals]
@@ -775,7 +778,6 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
     returned); the models give relations and the shown values."""
     start = time.monotonic()
     relations = [r for mm in models for r in mm.relations]
-    relations = list(dict.fromkeys(relations))
     values: dict[str, int | None] = {}
     cost: dict[str, float] = {}
     siblings: dict[str, set[str]] = defaultdict(set)
@@ -787,7 +789,16 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             cost[k_] = max(cost.get(k_, 0), c)
         for k_, sib in mm.siblings.items():
             siblings[k_] |= sib
-    withheld = set(withheld)
+    across, rests = _across(models, values, k, protect_keys)
+    relations += across
+    relations = list(dict.fromkeys(relations))
+    # A count between two publications that is 1..k, made by the new one, is protected too;
+    # so is one an earlier publication protected (its key is in that audit's record).
+    for rest, (value, _whole, _part) in rests.items():
+        values[rest] = value
+    new_rests = {r for r in rests if r not in protect_keys}
+    protect_keys = set(protect_keys) | set(rests)
+    withheld = set(withheld) | set(rests)  # never shown
     known = {k_: v for k_, v in values.items() if k_ not in withheld}
     audit = _Audit(relations, known, start + time_limit, truth=values)
     intervals: dict[str, tuple[float, float]] = {}
@@ -873,7 +884,148 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                 audit.known[g] = values[g]
                 reasons.pop(g, None)
     return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
-                       solver_seconds=time.monotonic() - start, lp_count=audit.lp_count)
+                       solver_seconds=time.monotonic() - start, lp_count=audit.lp_count,
+                       rests=new_rests)
+
+
+#: Kinds of count that add up over periods and over schools: instances (`I`) and the
+#: compliance section's incident counts (`C`). Students (`S`) do not (one student can be in
+#: both halves, or at two schools): a whole is at most the sum of its parts. Enrollment is per
+#: school year, already one count for every period; record-access counts by status change as
+#: requests are decided, so they relate across publications only by their own figures.
+_ADDITIVE_KINDS = ("I", "C")
+_LINKED_KINDS = ("I", "C", "S")
+#: Tilings of one period (or school set) by others that the joint audit relates, at most.
+_TILINGS = 8
+
+
+def _across(models: list[Model], values, k: int, protected: set[str]):
+    """Relations between publications that their keys imply but no single report states
+    (docs/methods.md, "Across publications"): the same line (kind, dimension, group, measure)
+    for one period and for periods inside it, or for a set of schools and for schools inside
+    it. A part is at most its whole; where parts tile the whole exactly (the two halves of a
+    year, a district's schools), instances and incident counts add up to it, and students
+    are at most the sum of the parts. Only lines shown by two or more publications are
+    related; a relation the known figures break (data changed between publications) is left
+    out, as no reader could rely on it.
+
+    A part inside a whole leaves a rest that no publication shows but the two give: the year
+    minus its first half is the second half, a district minus one school the other schools
+    (for students too: those counted in the whole and not in the part). A rest of 1..k that
+    the new publication (the first model) makes, or that an earlier audit protected, is a
+    count of its own to protect (`X|whole|minus|part`, whole = part + rest); any other is
+    only "the part is at most the whole". Returns (relations, {protected rest: (its value
+    when both counts are known, whole, part)})."""
+    rests: dict[str, tuple[int | None, str, str]] = {}
+    if len(models) < 2:
+        return [], rests
+    owners: dict[str, set[int]] = defaultdict(set)
+    for i, mm in enumerate(models):
+        for k_ in mm.value:
+            owners[k_].add(i)
+    by_period: dict[tuple, dict[tuple[str, str], str]] = defaultdict(dict)
+    by_schools: dict[tuple, dict[frozenset, str]] = defaultdict(dict)
+    for k_ in owners:
+        kind, _, rest = k_.partition("|")
+        if kind not in _LINKED_KINDS:
+            continue
+        scope, _, line = rest.partition("|")
+        schools, _, period = scope.partition("@")
+        start, _, end = period.partition("..")
+        if not (start and end and schools):
+            continue
+        by_period[(kind, schools, line)][(start, end)] = k_
+        by_schools[(kind, period, line)][frozenset(schools.split(","))] = k_
+    out: list[tuple[tuple[tuple[str, int], ...], str]] = []
+
+    def add(terms, sense):
+        if len({owner for k_, _ in terms for owner in owners[k_]}) < 2:
+            return  # one publication's own relations are already in its model
+        vals = [values.get(k_) for k_, _ in terms]
+        if all(v is not None for v in vals):
+            total = sum(c * v for (_, c), v in zip(terms, vals, strict=True))
+            if total > 0 or (sense == "eq" and total != 0):
+                return
+        out.append((tuple(terms), sense))
+
+    def relate(kind, whole, parts):
+        if kind in _ADDITIVE_KINDS:
+            add([(whole, -1)] + [(p, 1) for p in parts], "eq")
+        else:
+            add([(whole, 1)] + [(p, -1) for p in parts], "le")
+
+    def rest_of(whole: str, part: str) -> None:
+        if len(owners[whole] | owners[part]) < 2:
+            return
+        rest = f"X|{whole}|minus|{part}"
+        a, b = values.get(whole), values.get(part)
+        value = a - b if a is not None and b is not None else None
+        if value is not None and value < 0:
+            return  # the data changed between the two publications
+        made = 0 in owners[whole] | owners[part]
+        if rest in protected or (made and value is not None and 1 <= value <= k):
+            rests[rest] = (value, whole, part)
+            out.append((((whole, -1), (part, 1), (rest, 1)), "eq"))
+        else:
+            add([(part, 1), (whole, -1)], "le")
+
+    def rests_inside(kind, keys, whole, inside, tilings) -> None:
+        # A part of a tiling leaves as rest the sum of the other parts, which the tiling's
+        # relation already gives (instances and incident counts); students' rests are new.
+        tiled = {p for tiling in tilings for p in tiling} if kind in _ADDITIVE_KINDS else set()
+        for part in inside:
+            if part not in tiled:
+                rest_of(keys[whole], keys[part])
+
+    def next_day(day: str) -> str:
+        return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+    for (kind, _schools, _line), keys in sorted(by_period.items()):
+        if len(keys) < 2:
+            continue
+        spans = sorted(keys)
+        for whole in spans:
+            inside = [p for p in spans if p != whole and whole[0] <= p[0] and p[1] <= whole[1]]
+            tilings: list[list[tuple[str, str]]] = []
+
+            def tile(start, path, whole=whole, inside=inside, tilings=tilings):
+                if len(tilings) >= _TILINGS:
+                    return
+                if start == next_day(whole[1]):
+                    tilings.append(list(path))
+                    return
+                for p in inside:
+                    if p[0] == start:
+                        tile(next_day(p[1]), [*path, p])
+
+            tile(whole[0], [])
+            for tiling in tilings:
+                relate(kind, keys[whole], [keys[p] for p in tiling])
+            rests_inside(kind, keys, whole, inside, tilings)
+    for (kind, _period, _line), keys in sorted(by_schools.items()):
+        if len(keys) < 2:
+            continue
+        sets = sorted(keys, key=lambda s_: (len(s_), sorted(s_)))
+        for whole in sets:
+            inside = [p for p in sets if p != whole and p < whole]
+            tilings = []
+
+            def cover(left, path, inside=inside, tilings=tilings):
+                if len(tilings) >= _TILINGS:
+                    return
+                if not left:
+                    tilings.append(list(path))
+                    return
+                first = min(left)
+                for p in inside:
+                    if first in p and p <= left:
+                        cover(left - p, [*path, p])
+
+            cover(whole, [])
+            for tiling in tilings:
+                relate(kind, keys[whole], [keys[p] for p in tiling])
+            rests_inside(kind, keys, whole, inside, tilings)
+    return out, rests
 
 
 def _cover(relations, values, withheld: set[str], candidates: set[str], protect_keys: set[str],
@@ -1232,7 +1384,7 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
                      time_limit=SOLVER_TIME_LIMIT if time_limit is None else time_limit)
     new_withheld = {k_ for k_ in result.withheld if k_ in model.value
                     and k_ not in model.implicit and model.refs.get(k_)}
-    own_protect = {k_ for k_ in protect_keys if k_ in model.value}
+    own_protect = {k_ for k_ in protect_keys if k_ in model.value} | result.rests
     displayed = [k_ for k_ in model.value if k_ not in model.implicit and model.refs.get(k_)]
     above = [k_ for k_ in displayed if (model.value[k_] or 0) > k]
     complements = [k_ for k_ in above if k_ in new_withheld]
@@ -1246,14 +1398,17 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
                 "withheld as a count of 1..k or of a group enrolling 1..k"
                 if k_ in model.primary else "withheld beside other withheld counts",
             })
-    widths = [_width(*result.intervals[t]) for t in protect_keys if t in result.intervals]
+    widths = [_width(*result.intervals[t]) for t in protect_keys | result.rests
+              if t in result.intervals]
     narrowest = min(widths) if widths else None
     record = {
         "method": "lp-audit/1",
         "protection": k,
         "counts_withheld": len(new_withheld),
         "counts_shown": len(displayed) - len(new_withheld),
-        "small_counts_withheld": len(own_protect),
+        "small_counts_withheld": len(own_protect - result.rests),
+        # Counts of 1..k no publication shows but this one and an earlier one give together.
+        "implied_counts_protected": len(result.rests),
         "narrowest_interval": None if narrowest is None or math.isinf(narrowest)
         else int(narrowest),
         "complement_share": (len(complements) / len(above)) if above else 0.0,

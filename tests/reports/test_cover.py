@@ -104,3 +104,48 @@ def test_a_complement_that_keeps_another_company_names_the_count_they_protect():
     picks = disclosure._cover(model.relations, model.value, {"a"}, {"b", "c", "t1", "t2"},
                               {"a"}, {}, model.cost, {"t1", "t2"}, 10, 5.0)
     assert picks == {"b": "a", "c": "a"}
+
+
+def _gender_report(date_from, date_to, female, male):
+    """One school's report with a gender line of searches (and contacts)."""
+    rows = {"contact": (female + 20, male + 30), "search": (female, male)}
+    groups = {g: {m: (v[i], v[i]) for m, v in rows.items()} for i, g in enumerate("FM")}
+    groups["X"] = {m: (0, 0) for m in rows}
+    totals = {m: (sum(v), sum(v)) for m, v in rows.items()}
+    counts = ReportCounts(
+        school_year="2025-26", date_from=date_from, date_to=date_to,
+        schools=[(SCHOOL, "Alpha High School")], totals=totals,
+        groups={"gender": groups}, schools_counts={SCHOOL: totals},
+        enrollment={"gender": {"F": 900, "M": 880, "X": 20}},
+        school_enrollment={SCHOOL: {"all": {"all": 1800}}},
+    )
+    return compute_report(counts)
+
+
+def test_a_year_and_its_first_half_do_not_give_away_the_second_half():
+    """16 girls searched in the year, 12 in its first half: published as they are, the two
+    reports would tell that 4 were searched from January to June, a count no report shows.
+    Publishing the half after the year protects that count too (found by an attack on the
+    demo district's year, half-year and second-half reports)."""
+    from scipy.optimize import linprog
+
+    year = _gender_report(dt.date(2025, 7, 1), dt.date(2026, 6, 30), female=16, male=30)
+    half = _gender_report(dt.date(2025, 7, 1), dt.date(2025, 12, 31), female=12, male=20)
+    year_pub, year_record = suppress_report_audited(year, 10)
+    assert [e["instances"] for e in year_pub["groups"]
+            if e["measure"] == "search" and e["group"] == "F"] == [16]
+    half_pub, record = suppress_report_audited(half, 10, earlier=[(year_pub, year_record)])
+    assert record["implied_counts_protected"] >= 1 and record["narrowest_interval"] >= 10
+
+    # A reader's own linear program: the half's girls' and boys' searches (withheld or shown),
+    # the half's line adding up to its total (when shown), and no half above its year.
+    line = {e["group"]: e["instances"] for e in half_pub["groups"]
+            if e["measure"] == "search"}
+    total = next(t["instances"] for t in half_pub["totals"] if t["measure"] == "search")
+    bounds = [(v, v) if v is not None else (0, cap)
+              for v, cap in ((line["F"], 16), (line["M"], 30))]
+    a_eq, b_eq = ([[1, 1]], [total - (line["X"] or 0)]) if total is not None else (None, None)
+    lo = linprog([1, 0], A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
+    hi = -linprog([-1, 0], A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
+    # January to June = 16 - (the half's girls), anywhere in a range at least 10 wide.
+    assert (16 - lo) - (16 - hi) >= 10
