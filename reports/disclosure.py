@@ -89,6 +89,19 @@ class Model:
     expensive: dict[str, str] = field(default_factory=dict)  # key -> "total" | "reference"
     known_inexact: set[str] | None = None  # given when rebuilding a published snapshot
 
+    # -- reading ----------------------------------------------------------------------------
+    def displayed(self) -> set[str]:
+        """The counts the report shows somewhere (before suppression)."""
+        return {k_ for k_ in self.value if k_ not in self.implicit and self.refs.get(k_)}
+
+    def first_withheld(self) -> tuple[set[str], set[str]]:
+        """(withheld before any complement: the primary and the implicit counts, the counts
+        among them from 1 to k that must be protected)."""
+        withheld = set(self.primary) | set(self.implicit)
+        small = {k_ for k_ in withheld
+                 if self.value.get(k_) is not None and 1 <= self.value[k_] <= self.k}
+        return withheld, small
+
     # -- building ---------------------------------------------------------------------------
     def cell(self, key: str, value, ref: tuple | None = None, *, cost_factor: float = 1.0,
              implicit: bool = False) -> str:
@@ -980,51 +993,57 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
     def next_day(day: str) -> str:
         return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
-    for (kind, _schools, _line), keys in sorted(by_period.items()):
-        if len(keys) < 2:
-            continue
-        spans = sorted(keys)
-        for whole in spans:
-            inside = [p for p in spans if p != whole and whole[0] <= p[0] and p[1] <= whole[1]]
-            tilings: list[list[tuple[str, str]]] = []
+    def spans_tiling(whole, inside):
+        """Ways to lay periods of `inside` end to end over the period `whole`."""
+        found: list[list] = []
 
-            def tile(start, path, whole=whole, inside=inside, tilings=tilings):
-                if len(tilings) >= _TILINGS:
-                    return
-                if start == next_day(whole[1]):
-                    tilings.append(list(path))
-                    return
-                for p in inside:
-                    if p[0] == start:
-                        tile(next_day(p[1]), [*path, p])
+        def walk(start, path):
+            if len(found) >= _TILINGS:
+                return
+            if start == next_day(whole[1]):
+                found.append(list(path))
+                return
+            for p in inside:
+                if p[0] == start:
+                    walk(next_day(p[1]), [*path, p])
 
-            tile(whole[0], [])
-            for tiling in tilings:
-                relate(kind, keys[whole], [keys[p] for p in tiling])
-            rests_inside(kind, keys, whole, inside, tilings)
-    for (kind, _period, _line), keys in sorted(by_schools.items()):
-        if len(keys) < 2:
-            continue
-        sets = sorted(keys, key=lambda s_: (len(s_), sorted(s_)))
-        for whole in sets:
-            inside = [p for p in sets if p != whole and p < whole]
-            tilings = []
+        walk(whole[0], [])
+        return found
 
-            def cover(left, path, inside=inside, tilings=tilings):
-                if len(tilings) >= _TILINGS:
-                    return
-                if not left:
-                    tilings.append(list(path))
-                    return
-                first = min(left)
-                for p in inside:
-                    if first in p and p <= left:
-                        cover(left - p, [*path, p])
+    def sets_tiling(whole, inside):
+        """Ways to split the school set `whole` into disjoint sets of `inside`."""
+        found: list[list] = []
 
-            cover(whole, [])
-            for tiling in tilings:
-                relate(kind, keys[whole], [keys[p] for p in tiling])
-            rests_inside(kind, keys, whole, inside, tilings)
+        def walk(left, path):
+            if len(found) >= _TILINGS:
+                return
+            if not left:
+                found.append(list(path))
+                return
+            first = min(left)
+            for p in inside:
+                if first in p and p <= left:
+                    walk(left - p, [*path, p])
+
+        walk(whole, [])
+        return found
+
+    nestings = (
+        (by_period, sorted, lambda p, w: w[0] <= p[0] and p[1] <= w[1], spans_tiling),
+        (by_schools, lambda keys: sorted(keys, key=lambda s_: (len(s_), sorted(s_))),
+         lambda p, w: p < w, sets_tiling),
+    )
+    for families, order, within, tilings_of in nestings:
+        for (kind, _where, _line), keys in sorted(families.items()):
+            if len(keys) < 2:
+                continue
+            wholes = order(keys)
+            for whole in wholes:
+                inside = [p for p in wholes if p != whole and within(p, whole)]
+                tilings = tilings_of(whole, inside)
+                for tiling in tilings:
+                    relate(kind, keys[whole], [keys[p] for p in tiling])
+                rests_inside(kind, keys, whole, inside, tilings)
     return out, rests
 
 
@@ -1145,12 +1164,15 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
     reasons = {c: why.get(col[c], "") for c in chosen}
     # A complement chosen only to keep another company (its students or instances partner,
     # or the second withheld count of a sum) protects what that one protects.
-    for c in sorted(chosen):
-        if not reasons[c]:
-            partners = sorted(siblings.get(c, set()) & chosen) + sorted(
-                j for terms, _ in relations if any(t == c for t, _ in terms)
-                for j, _ in terms if j in chosen and j != c)
-            reasons[c] = next((reasons[p] for p in partners if reasons.get(p)), "")
+    lonely = {c for c in chosen if not reasons[c]}
+    beside: dict[str, set[str]] = defaultdict(set)
+    for terms, _ in relations if lonely else ():
+        inside = {j for j, _ in terms if j in chosen}
+        for c in inside & lonely:
+            beside[c] |= inside - {c}
+    for c in sorted(lonely):
+        partners = sorted(siblings.get(c, set()) & chosen) + sorted(beside[c])
+        reasons[c] = next((reasons[p] for p in partners if reasons.get(p)), "")
     return reasons
 
 
@@ -1365,9 +1387,8 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
     year. Returns (withheld keys, model, audit record)."""
     model = build_model(report, k)
     models = [model]
-    withheld = set(model.primary) | set(model.implicit)
-    protect_keys = {k_ for k_ in withheld
-                    if model.value.get(k_) is not None and 1 <= model.value[k_] <= k}
+    withheld, protect_keys = model.first_withheld()
+    displayed = model.displayed()
     shown_elsewhere: set[str] = set()
     for content, record in earlier:
         old = build_model(content, k, inexact=set(record.get("inexact") or ()), tag="old")
@@ -1377,15 +1398,12 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
         protect_keys |= set(record.get("protected") or ())
     withheld -= shown_elsewhere
     # Displayed counts of the new report that no earlier snapshot shows.
-    candidates = {k_ for k_ in model.value if k_ not in model.implicit
-                  and model.refs.get(k_) and k_ not in shown_elsewhere}
+    candidates = displayed - shown_elsewhere
     result = protect(models, k=k, candidates=candidates, protect_keys=protect_keys,
                      withheld=withheld,
                      time_limit=SOLVER_TIME_LIMIT if time_limit is None else time_limit)
-    new_withheld = {k_ for k_ in result.withheld if k_ in model.value
-                    and k_ not in model.implicit and model.refs.get(k_)}
-    own_protect = {k_ for k_ in protect_keys if k_ in model.value} | result.rests
-    displayed = [k_ for k_ in model.value if k_ not in model.implicit and model.refs.get(k_)]
+    new_withheld = result.withheld & displayed
+    own_small = {k_ for k_ in protect_keys if k_ in model.value}
     above = [k_ for k_ in displayed if (model.value[k_] or 0) > k]
     complements = [k_ for k_ in above if k_ in new_withheld]
     expensive = []
@@ -1406,7 +1424,7 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
         "protection": k,
         "counts_withheld": len(new_withheld),
         "counts_shown": len(displayed) - len(new_withheld),
-        "small_counts_withheld": len(own_protect - result.rests),
+        "small_counts_withheld": len(own_small),
         # Counts of 1..k no publication shows but this one and an earlier one give together.
         "implied_counts_protected": len(result.rests),
         "narrowest_interval": None if narrowest is None or math.isinf(narrowest)
@@ -1415,7 +1433,7 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
         "expensive_withheld": expensive,
         "solver_seconds": round(result.solver_seconds, 3),
         "linear_programs": result.lp_count,
-        "protected": sorted(own_protect),
+        "protected": sorted(own_small | result.rests),
         "inexact": sorted(model.inexact),
     }
     return new_withheld, model, record
@@ -1429,10 +1447,8 @@ def complements_floor(report: dict, k: int) -> tuple[int, int] | None:
     which every such suppression meets (docs/methods.md, "Information loss, measured").
     None when the program does not finish."""
     model = build_model(report, k)
-    withheld = set(model.primary) | set(model.implicit)
-    protect_keys = {k_ for k_ in withheld
-                    if model.value.get(k_) is not None and 1 <= model.value[k_] <= k}
-    displayed = {k_ for k_ in model.value if k_ not in model.implicit and model.refs.get(k_)}
+    withheld, protect_keys = model.first_withheld()
+    displayed = model.displayed()
     totals = frozenset(k_ for k_, kind in model.expensive.items() if kind == "total")
     picks = _cover(model.relations, model.value, withheld, displayed, protect_keys,
                    model.siblings, model.cost, set(model.expensive), k, SOLVER_TIME_LIMIT,
