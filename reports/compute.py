@@ -365,10 +365,11 @@ def suppress_report(report: dict, k: int | None = None) -> dict:
 
 
 def suppress_report_audited(report: dict, k: int | None = None, *,
-                            earlier: Iterable[tuple[dict, dict]] = (),
+                            earlier: Iterable[tuple] = (),
                             earlier_ids: Iterable[int] = ()) -> tuple[dict, dict]:
     """`suppress_report` audited jointly with `earlier` publications ((content, audit record)
-    pairs of the same school year); returns (published copy, audit record). Raises
+    pairs of the same school year, or (content, audit record, the same report computed again
+    unsuppressed)); returns (published copy, audit record). Raises
     `disclosure.AuditError` when the guarantee cannot be established."""
     k = report["parameters"]["min_cell"] if k is None else k
     withheld, model, record = disclosure.protect_report(report, k, earlier=list(earlier))

@@ -53,6 +53,8 @@ RESHOW_WORK = 250_000
 #: not seconds, for the same reason; reports seen so far need fewer than ten). Its time limit
 #: is only a guard: a program stopped by it proposes nothing and the audit extends alone.
 COVER_NODE_LIMIT = 10_000
+#: Shared linear programs that certify many counts at once before each gets its own.
+CERTIFY_ROUNDS = 16
 
 # Compliance counts that are the same quantity as a report total (interactions of the period).
 COMPLIANCE_ALIASES = {
@@ -158,6 +160,36 @@ class Model:
             self.rel([(whole, 1)] + [(p, -1) for p in parts], "le")  # whole <= sum
             for p in parts:
                 self.le(p, whole)
+
+
+def describe(key: str) -> str:
+    """A count's key in words, for messages: 'students, Race or ethnicity african_american,
+    Report of student misconduct, 2 schools, 2026-01-01 to 2026-06-30'."""
+    from .labels import DIMENSION_LABELS, MEASURE_LABELS, humanize_code
+
+    parts = key.split("|")
+    kind = parts[0]
+    if kind == "X" and "minus" in parts:
+        cut = parts.index("minus")
+        return (f"{describe('|'.join(parts[1:cut]))} minus "
+                f"{describe('|'.join(parts[cut + 1:]))}")
+
+    def where(scope: str) -> str:
+        schools, _, period = scope.partition("@")
+        n = len(schools.split(","))
+        place = f"school {schools}" if n == 1 else f"{n} schools"
+        return f"{place}, {period.replace('..', ' to ')}"
+
+    if kind in ("I", "S") and len(parts) == 5:
+        _, scope, d, g, meas = parts
+        words = ["interactions" if kind == "I" else "students"]
+        if d != "all":
+            words.append(f"{DIMENSION_LABELS.get(d, humanize_code(d))} {g}")
+        words += [str(MEASURE_LABELS.get(meas, humanize_code(meas))), where(scope)]
+        return ", ".join(words)
+    if kind in ("C", "X") and len(parts) == 3:
+        return f"{humanize_code(parts[2])}, {where(parts[1])}"
+    return key
 
 
 def _signature(terms, sense: str) -> str:
@@ -605,7 +637,7 @@ class _Audit:
             costed[:] = columns
             solver.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize
                                         else highspy.ObjSense.kMinimize)
-            solver.setOptionValue("time_limit", float(remaining))
+            solver.setOptionValue("time_limit", solver.getRunTime() + float(remaining))
             self.lp_count += 1
             solver.run()
             self.work += n + max(solver.getInfo().simplex_iteration_count, 0)
@@ -663,9 +695,18 @@ class _Audit:
 
             left = np.arange(m_t)
             stale = 0
-            for rnd in range(8):
+            # After a first round each way, each round rewards the moves of a random half of
+            # the targets left (seeded: the same audit makes the same choices): two targets
+            # that can only move against each other (a count and the rest beside it in a
+            # shown whole) are then often apart, and one of them moves without the other's
+            # move being held against it.
+            rng = np.random.default_rng(len(targets))
+            for rnd in range(CERTIFY_ROUNDS):
                 offset = n if rnd % 2 == 0 else n + m_t  # up, then down
-                if run([offset + int(j) for j in left], True,
+                chosen = left if rnd < 2 else left[rng.random(len(left)) < 0.5]
+                if not len(chosen):
+                    continue
+                if run([offset + int(j) for j in chosen], True,
                        "certification") != status.kOptimal:
                     break
                 x = np.asarray(solver.getSolution().col_value[:n])
@@ -675,7 +716,7 @@ class _Audit:
                 still = left[~proven()[left]]
                 stale = stale + 1 if len(still) == len(left) else 0
                 left = still
-                if not len(left) or stale >= 2:
+                if not len(left) or stale >= 3:
                     break
         index = {t: j for j, t in enumerate(targets)}
         full_truth = None  # the true counts of the part, when all are known and feasible
@@ -785,13 +826,15 @@ def _new_solver():
 
 
 def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: set[str],
-            withheld: set[str], time_limit: float = SOLVER_TIME_LIMIT) -> AuditResult:
+            withheld: set[str], time_limit: float = SOLVER_TIME_LIMIT,
+            truth: dict[str, int] | None = None) -> AuditResult:
     """Audit, and withhold more of `candidates` until every key of `protect_keys` has a
     feasible interval at least k wide. `withheld` is what is not shown (modified copy
-    returned); the models give relations and the shown values."""
+    returned); the models give relations and the shown values; `truth` the values of counts
+    earlier publications withheld, where known."""
     start = time.monotonic()
     relations = [r for mm in models for r in mm.relations]
-    values: dict[str, int | None] = {}
+    values: dict[str, int | None] = dict(truth or {})
     cost: dict[str, float] = {}
     siblings: dict[str, set[str]] = defaultdict(set)
     for mm in models:
@@ -840,6 +883,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     failing.append((t, comp, _width(*iv)))
         if not failing:
             break
+        if dirty is None:
+            _refuse_if_pinned(audit, [t for t, _, _ in failing], withheld | candidates, k)
         dirty = set()
         # A failing count bounded above by another failing count (an arrest count by the
         # group's contact count, students by instances) waits for that one: protecting the
@@ -899,6 +944,27 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
     return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count,
                        rests=new_rests)
+
+
+def _refuse_if_pinned(audit: _Audit, failing: list[str], everything: set[str], k: int) -> None:
+    """Refuse at once, naming it, when a failing count stays narrower than k even with every
+    count this report may withhold withheld: then no suppression of this report protects it
+    (other publications, or figures it cannot withhold, already pin it), and withholding more
+    count by count would only run out of time."""
+    targets = set(failing)
+    for comp in audit.components(everything):
+        mine = sorted(targets & comp)
+        if not mine:
+            continue
+        for t, iv in audit.intervals(comp, mine, certify_k=k, fail_fast=True).items():
+            if _width(*iv) < k:
+                lo, hi = math.ceil(iv[0] - 1e-6), math.floor(iv[1] + 1e-6)
+                raise AuditError(
+                    f"This report cannot be published: even with every count it may "
+                    f"withhold withheld, the figures it must show and those already published "
+                    f"for this school year would leave {describe(t)} between {lo} and {hi}, "
+                    f"a range narrower than {k}. Publish a report that covers a different "
+                    f"period or set of schools; nothing was published.")
 
 
 #: Kinds of count that add up over periods and over schools: instances (`I`) and the
@@ -1033,6 +1099,8 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
         (by_schools, lambda keys: sorted(keys, key=lambda s_: (len(s_), sorted(s_))),
          lambda p, w: p < w, sets_tiling),
     )
+    nested: set[tuple[str, str]] = set()  # (whole scope, part scope) related above
+    tiled_pairs: set[tuple[str, str]] = set()  # (whole, part) counts of a line, in a tiling
     for families, order, within, tilings_of in nestings:
         for (kind, _where, _line), keys in sorted(families.items()):
             if len(keys) < 2:
@@ -1044,7 +1112,47 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                 for tiling in tilings:
                     relate(kind, keys[whole], [keys[p] for p in tiling])
                 rests_inside(kind, keys, whole, inside, tilings)
+                tiled = {p for tiling in tilings for p in tiling}
+                for p in inside:
+                    nested.add((_scope_of(keys[whole]), _scope_of(keys[p])))
+                    if p in tiled:
+                        tiled_pairs.add((keys[whole], keys[p]))
+    # What is in a whole and not in its part keeps the order of its own counts: students
+    # there are at most the instances there (each has one), an arrest there is a contact
+    # there. So a <= b in each publication gives a(whole) - a(part) <= b(whole) - b(part) when
+    # b adds up over periods and schools (for students-to-students it does not: a student
+    # contacted in the first half and arrested in the second is in neither rest's order).
+    # Where both lines' parts are in tilings, the other parts' own counts already give this.
+    orders: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for mm in models:
+        for terms, sense in mm.relations:
+            if sense != "le" or len(terms) != 2 or terms[0][1] != 1 or terms[1][1] != -1:
+                continue
+            (a, _), (b, _) = terms
+            if (b.split("|", 1)[0] not in _ADDITIVE_KINDS
+                    or a.split("|", 1)[0] not in _LINKED_KINDS):
+                continue
+            sa, sb = _scope_of(a), _scope_of(b)
+            if sa and sa == sb:
+                orders[sa].add((a, b))
+    for whole_scope, part_scope in sorted(nested):
+        for a, b in sorted(orders.get(whole_scope, ())):
+            ap, bp = (_rescope(x, whole_scope, part_scope) for x in (a, b))
+            if ap in owners and bp in owners and not (
+                    (a, ap) in tiled_pairs and (b, bp) in tiled_pairs):
+                add([(a, 1), (ap, -1), (b, -1), (bp, 1)], "le")
     return out, rests
+
+
+def _scope_of(key: str) -> str:
+    """The scope (schools@period) of a line's key, '' for a count of no line."""
+    parts = key.split("|")
+    return parts[1] if len(parts) > 2 and "@" in parts[1] else ""
+
+
+def _rescope(key: str, old: str, new: str) -> str:
+    kind, scope, rest = key.split("|", 2)
+    return f"{kind}|{new}|{rest}" if scope == old else key
 
 
 def _cover(relations, values, withheld: set[str], candidates: set[str], protect_keys: set[str],
@@ -1380,27 +1488,33 @@ def published_keys(model: Model) -> set[str]:
     return {k_ for k_, v in model.value.items() if v is not None and k_ not in model.implicit}
 
 
-def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (),
+def protect_report(report: dict, k: int, *, earlier: list[tuple] = (),
                    time_limit: float | None = None) -> tuple[set[str], Model, dict]:
     """Decide what the published copy of `report` (unsuppressed) withholds, audited jointly
     with `earlier` publications: (content, audit record) pairs of snapshots of the same school
-    year. Returns (withheld keys, model, audit record)."""
+    year, or (content, audit record, the snapshot's report computed again unsuppressed) to
+    let the audit know the values it withheld (`_hidden_truth`). Returns (withheld keys,
+    model, audit record)."""
     model = build_model(report, k)
     models = [model]
     withheld, protect_keys = model.first_withheld()
     displayed = model.displayed()
     shown_elsewhere: set[str] = set()
-    for content, record in earlier:
+    truth: dict[str, int] = {}
+    for content, record, *recomputed in earlier:
         old = build_model(content, k, inexact=set(record.get("inexact") or ()), tag="old")
         models.append(old)
         shown_elsewhere |= published_keys(old)
-        withheld |= {k_ for k_, v in old.value.items() if v is None}
+        hidden = {k_ for k_, v in old.value.items() if v is None}
+        withheld |= hidden
         protect_keys |= set(record.get("protected") or ())
+        if recomputed and recomputed[0] is not None:
+            truth.update(_hidden_truth(old, hidden, build_model(recomputed[0], k)))
     withheld -= shown_elsewhere
     # Displayed counts of the new report that no earlier snapshot shows.
     candidates = displayed - shown_elsewhere
     result = protect(models, k=k, candidates=candidates, protect_keys=protect_keys,
-                     withheld=withheld,
+                     withheld=withheld, truth=truth,
                      time_limit=SOLVER_TIME_LIMIT if time_limit is None else time_limit)
     new_withheld = result.withheld & displayed
     own_small = {k_ for k_ in protect_keys if k_ in model.value}
@@ -1437,6 +1551,20 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple[dict, dict]] = (
         "inexact": sorted(model.inexact),
     }
     return new_withheld, model, record
+
+
+def _hidden_truth(published: Model, hidden: set[str], now: Model) -> dict[str, int]:
+    """The values of a snapshot's withheld counts, from the same report computed again now
+    (`now`), when it shows exactly what the snapshot shows (the data have not changed since):
+    the audit then knows, for instance, that the second half of a year whose first half is
+    being published holds 3 arrests of a group though the year report withheld that group's
+    count, and protects that rest too. Record-access counts change as requests are decided
+    and are left out of the comparison. Empty when anything else differs."""
+    for k_, v in published.value.items():
+        if v is not None and not k_.startswith("R|") and now.value.get(k_) != v:
+            return {}
+    return {k_: now.value[k_] for k_ in hidden
+            if now.value.get(k_) is not None and not k_.startswith("R|")}
 
 
 def complements_floor(report: dict, k: int) -> tuple[int, int] | None:

@@ -130,10 +130,28 @@ def _audited(raw: dict, k: int, snapshots: list) -> tuple[dict, dict]:
             published["generated_at"] = raw["generated_at"]
         return published, record
     published, record = suppress_report_audited(
-        raw, k, earlier=[(s.content, s.audit or {}) for s in snapshots],
+        raw, k, earlier=[(s.content, s.audit or {}, _recomputed(s)) for s in snapshots],
         earlier_ids=[s.pk for s in snapshots])
     cache.set(key, (published, record), AUDIT_CACHE_SECONDS)
     return published, record
+
+
+def _recomputed(snapshot) -> dict | None:
+    """The unsuppressed report of an earlier snapshot's parameters, computed again now: the
+    joint audit takes the values the snapshot withheld from it when it still shows the same
+    figures (disclosure._hidden_truth). Never shown; None when it cannot be computed."""
+    import datetime as dt
+
+    from .selectors import report_for_publishing, system_user
+
+    p = snapshot.content.get("parameters") or {}
+    try:
+        return report_for_publishing(
+            user=system_user(), date_from=dt.date.fromisoformat(p["date_from"]),
+            date_to=dt.date.fromisoformat(p["date_to"]), schools=list(p["schools"]),
+            min_cell=p.get("min_cell"))
+    except (KeyError, TypeError, ValueError, ValidationError):
+        return None
 
 
 @transaction.atomic

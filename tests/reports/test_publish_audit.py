@@ -152,3 +152,35 @@ def test_the_preview_and_the_publishing_that_confirms_it_audit_once(
                                  date_to=dt.date(2025, 12, 31))
     report_publish(raw=half, acting_user=superintendent)
     assert calls[1:] == [[snapshot.pk]]
+
+
+def test_the_joint_audit_is_given_each_earlier_snapshot_computed_again(
+        dataset, superintendent, monkeypatch):
+    """docs/methods.md, "Values an earlier snapshot withheld": the audit of the half takes the
+    year's withheld values from the year's report computed again, which shows the same
+    figures as the snapshot while the data have not changed."""
+    from reports import compute
+    from reports.services import report_publish
+
+    year = report_publish(raw=report_for_publishing(user=superintendent, school_year="2025-26"),
+                          acting_user=superintendent)
+    seen = []
+    real = compute.suppress_report_audited
+
+    def spy(*args, **kwargs):
+        seen.extend(kwargs.get("earlier") or [])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "suppress_report_audited", spy)
+    half = report_for_publishing(user=superintendent, date_from=dt.date(2025, 7, 1),
+                                 date_to=dt.date(2025, 12, 31))
+    report_publish(raw=half, acting_user=superintendent)
+    [(content, record, again)] = seen
+    assert content == year.content and record == year.audit
+    for field in ("date_from", "date_to", "schools", "min_cell"):
+        assert again["parameters"][field] == year.content["parameters"][field]
+    assert not again["parameters"]["suppressed"]
+    shown = disclosure.build_model(year.content, 10, inexact=set(year.audit["inexact"]))
+    hidden = {k for k, v in shown.value.items() if v is None}
+    values = disclosure._hidden_truth(shown, hidden, disclosure.build_model(again, 10))
+    assert values and set(values) <= hidden

@@ -1,0 +1,176 @@
+"""Across publications (docs/methods.md, "Across publications"): what two reports of the same
+school year give together, beyond what each shows, when the earlier one withheld counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from scipy.optimize import linprog
+
+from reports import disclosure
+from reports.compute import compute_report, suppress_report_audited
+from reports.selectors import ReportCounts
+
+SCHOOL = "33671570000011"
+YEAR = (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
+HALF = (dt.date(2025, 7, 1), dt.date(2025, 12, 31))
+
+
+def gender_report(period, searched: dict[str, int], contacted: dict[str, int]):
+    """One school's report with a gender line of searches and of contacts (instances equal
+    students), enrolment 900 girls, 880 boys and 20 nonbinary students."""
+    rows = {"contact": contacted, "search": searched}
+    groups = {g: {m: (v[g], v[g]) for m, v in rows.items()} for g in ("F", "M", "X")}
+    totals = {m: (sum(v.values()), sum(v.values())) for m, v in rows.items()}
+    counts = ReportCounts(
+        school_year="2025-26", date_from=period[0], date_to=period[1],
+        schools=[(SCHOOL, "Alpha High School")], totals=totals,
+        groups={"gender": groups}, schools_counts={SCHOOL: totals},
+        enrollment={"gender": {"F": 900, "M": 880, "X": 20}},
+        school_enrollment={SCHOOL: {"all": {"all": 1800}}},
+    )
+    return compute_report(counts)
+
+
+def year_and_half():
+    """3 nonbinary students searched in the year, 1 of them in its first half: the year
+    withholds the 3 and, beside it, the boys' 30; alone, the half would withhold the 1 and
+    the boys' 27. The girls' second half (15) and the total's (20) are large, but the two
+    withheld pairs add up to 33 and 28, so the second half's boys and nonbinary students
+    searched add up to 5, a count neither report shows."""
+    year = gender_report(YEAR, {"F": 30, "M": 30, "X": 3}, {"F": 60, "M": 80, "X": 9})
+    half = gender_report(HALF, {"F": 15, "M": 27, "X": 1}, {"F": 30, "M": 40, "X": 4})
+    return year, half
+
+
+def search_line(pub) -> dict[str, int | None]:
+    line = {e["group"]: e["instances"] for e in pub["groups"] if e["measure"] == "search"}
+    line["all"] = next(t["instances"] for t in pub["totals"] if t["measure"] == "search")
+    return line
+
+
+def rest_ranges(year_pub, half_pub) -> dict[str, tuple[float, float]]:
+    """A reader's own linear program over the two published search lines: each line adds up
+    to its total, no group's half exceeds its year, no count exceeds its enrolment. The range
+    of each group's second half (year minus first half)."""
+    y, h = search_line(year_pub), search_line(half_pub)
+    groups = ["F", "M", "X"]
+    cap = {"F": 900, "M": 880, "X": 20}
+    # Variables: the year's three counts, then the half's.
+    bounds = [(y[g], y[g]) if y[g] is not None else (0, cap[g]) for g in groups]
+    bounds += [(h[g], h[g]) if h[g] is not None else (0, cap[g]) for g in groups]
+    a_eq, b_eq = [], []
+    for offset, line in ((0, y), (3, h)):
+        if line["all"] is not None:
+            a_eq.append([1 if offset <= j < offset + 3 else 0 for j in range(6)])
+            b_eq.append(line["all"])
+    a_ub = [[1 if j == 3 + i else -1 if j == i else 0 for j in range(6)] for i in range(3)]
+    b_ub = [0, 0, 0]
+    out = {}
+    for i, g in enumerate(groups):
+        c = [1 if j == i else -1 if j == 3 + i else 0 for j in range(6)]
+        lo = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq or None, b_eq=b_eq or None,
+                     bounds=bounds, method="highs").fun
+        hi = -linprog([-v for v in c], A_ub=a_ub, b_ub=b_ub, A_eq=a_eq or None,
+                      b_eq=b_eq or None, bounds=bounds, method="highs").fun
+        out[g] = (lo, hi)
+    return out
+
+
+def test_the_rest_of_counts_the_earlier_report_withheld_is_protected_when_their_values_are_known():
+    year, half = year_and_half()
+    year_pub, year_record = suppress_report_audited(year, 10)
+    y = search_line(year_pub)
+    assert y["X"] is None and y["M"] is None and y["all"] == 63  # as the docstring says
+
+    # Audited only against the year's published figures, the half leaves the second half's
+    # boys (3) and nonbinary students (2) searched each within [0, 5]: the audit could not
+    # tell that these rests are small, for the year withheld both counts.
+    blind, _ = suppress_report_audited(half, 10, earlier=[(year_pub, year_record)])
+    ranges = rest_ranges(year_pub, blind)
+    assert ranges["X"][1] - ranges["X"][0] < 10
+
+    # With the year computed again (the data have not changed), the audit knows the withheld
+    # values, protects the two rests, and withholds more of the half.
+    pub, record = suppress_report_audited(half, 10, earlier=[(year_pub, year_record, year)])
+    ranges = rest_ranges(year_pub, pub)
+    truth = {"F": 15, "M": 3, "X": 2}
+    for g, (lo, hi) in ranges.items():
+        if 1 <= truth[g] <= 10:
+            assert hi - lo >= 10 - 1e-6, f"second-half {g} searched is within [{lo}, {hi}]"
+    assert record["narrowest_interval"] >= 10
+    assert any("minus" in key for key in record["protected"])
+
+
+def test_a_recomputed_report_that_no_longer_matches_the_snapshot_gives_no_values():
+    year, _ = year_and_half()
+    year_pub, year_record = suppress_report_audited(year, 10)
+    published = disclosure.build_model(year_pub, 10, inexact=set(year_record["inexact"]))
+    hidden = {k for k, v in published.value.items() if v is None}
+    same = disclosure._hidden_truth(published, hidden, disclosure.build_model(year, 10))
+    assert same and all(same[k] == disclosure.build_model(year, 10).value[k] for k in same)
+    # One more girl searched since: the shown figures differ, so nothing withheld is taken
+    # from the new computation.
+    later = gender_report(YEAR, {"F": 31, "M": 30, "X": 3}, {"F": 61, "M": 80, "X": 9})
+    assert disclosure._hidden_truth(published, hidden, disclosure.build_model(later, 10)) == {}
+
+
+def test_students_outside_a_part_are_at_most_the_instances_outside_it():
+    """Students searched in the year but not in its first half each had a search in the
+    second half: a reader of the two reports knows S(year) - S(half) <= I(year) - I(half),
+    which neither report states. The joint audit relates them; not when the second half is
+    published too (its own counts then say it)."""
+    year, half = year_and_half()
+    models = [disclosure.build_model(half, 10), disclosure.build_model(year, 10)]
+    values = {k: v for m in models for k, v in m.value.items()}
+    relations, _ = disclosure._across(models, values, 10, set())
+    scope_y = disclosure._scope([SCHOOL], "2025-07-01", "2026-06-30")
+    scope_h = disclosure._scope([SCHOOL], "2025-07-01", "2025-12-31")
+    expected = ((f"S|{scope_y}|gender|F|search", 1), (f"S|{scope_h}|gender|F|search", -1),
+                (f"I|{scope_y}|gender|F|search", -1), (f"I|{scope_h}|gender|F|search", 1))
+    assert (expected, "le") in relations
+    # A search outside the half is a contact outside it.
+    stage = ((f"I|{scope_y}|gender|F|search", 1), (f"I|{scope_h}|gender|F|search", -1),
+             (f"I|{scope_y}|gender|F|contact", -1), (f"I|{scope_h}|gender|F|contact", 1))
+    assert (stage, "le") in relations
+    # Students to students is no such order: one contacted in the half and searched after is
+    # in the year's searched and not in the half's, yet in neither rest of contacts.
+    assert not any(len(t) == 4 and all(k.startswith("S|") for k, _ in t)
+                   for t, _ in relations)
+
+    second = gender_report((dt.date(2026, 1, 1), YEAR[1]), {"F": 4, "M": 3, "X": 2},
+                           {"F": 30, "M": 40, "X": 5})
+    models.append(disclosure.build_model(second, 10))
+    values = {k: v for m in models for k, v in m.value.items()}
+    relations, _ = disclosure._across(models, values, 10, set())
+    assert (expected, "le") not in relations
+
+
+@pytest.mark.parametrize("key, words", [
+    ("S|33671570000011@2026-01-01..2026-06-30|gender|X|search",
+     "students, Gender X, Search, school 33671570000011, 2026-01-01 to 2026-06-30"),
+    ("I|A,B@2025-07-01..2026-06-30|all|all|arrest",
+     "interactions, Arrest, 2 schools, 2025-07-01 to 2026-06-30"),
+])
+def test_counts_are_named_in_words_in_messages(key, words):
+    assert disclosure.describe(key) == words
+
+
+def test_a_count_earlier_publications_already_pin_is_refused_at_once_with_its_name():
+    """The half published without the year's withheld values (as before they were taken)
+    leaves the second half's boys and nonbinary students searched adding up to 5. No
+    suppression of the second half can protect its 2 nonbinary students searched then:
+    publishing it is refused at once, the message naming the count and its range."""
+    year, half = year_and_half()
+    year_pub, year_record = suppress_report_audited(year, 10)
+    half_pub, half_record = suppress_report_audited(half, 10, earlier=[(year_pub, year_record)])
+    second = gender_report((dt.date(2026, 1, 1), YEAR[1]), {"F": 15, "M": 3, "X": 2},
+                           {"F": 30, "M": 40, "X": 5})
+    earlier = [(year_pub, year_record, year), (half_pub, half_record, half)]
+    with pytest.raises(disclosure.AuditError) as refused:
+        suppress_report_audited(second, 10, earlier=earlier)
+    message = str(refused.value)
+    assert "cannot be published" in message and "2026-01-01 to 2026-06-30" in message
+    assert "Search" in message and "between 0 and 5" in message
+    assert "nothing was published" in message
