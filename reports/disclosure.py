@@ -1544,6 +1544,9 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple] = (),
         "narrowest_interval": None if narrowest is None or math.isinf(narrowest)
         else int(narrowest),
         "complement_share": (len(complements) / len(above)) if above else 0.0,
+        # The share's two counts: displayed counts above k withheld, and displayed above k.
+        "complements_withheld": len(complements),
+        "counts_above_k": len(above),
         "expensive_withheld": expensive,
         "solver_seconds": round(result.solver_seconds, 3),
         "linear_programs": result.lp_count,

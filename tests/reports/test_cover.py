@@ -58,7 +58,8 @@ def test_a_line_whose_small_counts_add_up_to_less_than_k_withholds_one_more_of_i
         assert width(lo, hi) >= 10, f"{name} = {value} is pinned to [{lo}, {hi}]"
     # No protection that shows the totals can do with less: the floor is what was withheld.
     floor, above = disclosure.complements_floor(raw, 10)
-    withheld_above = round(record["complement_share"] * above)
+    withheld_above = record["complements_withheld"]
+    assert record["counts_above_k"] == above
     assert floor == withheld_above
 
 
@@ -76,7 +77,7 @@ def test_the_floor_is_never_above_what_a_protected_report_withholds(students, k)
     if any(e["kind"] == "total" and e["reason"].startswith("withheld to protect")
            for e in record["expensive_withheld"]):
         return  # the floor speaks of reports that show every total
-    assert floor <= round(record["complement_share"] * above)
+    assert floor <= record["complements_withheld"] and record["counts_above_k"] == above
 
 
 def test_a_count_of_k_alone_in_its_sum_gets_a_complement():

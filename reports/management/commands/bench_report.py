@@ -372,9 +372,9 @@ class Command(BaseCommand):
             f"withheld; audited with {before} earlier snapshots)")
         floor = complements_floor(year_raw, year_snap.audit["protection"])
         if floor is not None:
-            share = year_snap.audit["complement_share"]
             self.stdout.write(
-                f"Information loss, year report: {round(share * floor[1])} of {floor[1]} "
+                f"Information loss, year report: {year_snap.audit['complements_withheld']} of "
+                f"{year_snap.audit['counts_above_k']} "
                 f"counts above k withheld; any suppression that shows every total and "
                 f"protects every count of 1..k must withhold at least {floor[0]}")
         for name, label in (("half", f"first half ({first}..{half})"),
