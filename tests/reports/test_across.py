@@ -174,3 +174,36 @@ def test_a_count_earlier_publications_already_pin_is_refused_at_once_with_its_na
     assert "cannot be published" in message and "2026-01-01 to 2026-06-30" in message
     assert "Search" in message and "between 0 and 5" in message
     assert "nothing was published" in message
+
+
+def test_each_solve_is_given_the_audits_remaining_time_on_the_solvers_own_clock(monkeypatch):
+    """HiGHS compares its time limit with the time it has run over every solve of one
+    instance, not with the current solve: a limit of "the seconds left" cut a long audit off
+    at about half its time (a refusal at 32 s of 60). Each solve's limit is the solver's time
+    so far plus the seconds left."""
+    year, _ = year_and_half()
+    limits: list[tuple[float, float]] = []
+    real = disclosure._lp_solver
+
+    class Clocked:
+        """A solver whose clock says it has already run for 1,000 s."""
+
+        def __init__(self, solver):
+            self.solver = solver
+
+        def getRunTime(self):  # noqa: N802 (HiGHS's name)
+            return 1000.0 + self.solver.getRunTime()
+
+        def setOptionValue(self, name, value):  # noqa: N802
+            if name == "time_limit":
+                limits.append((value, self.getRunTime()))
+            return self.solver.setOptionValue(name, value)
+
+        def __getattr__(self, name):
+            return getattr(self.solver, name)
+
+    monkeypatch.setattr(disclosure, "_lp_solver", lambda *a, **kw: Clocked(real(*a, **kw)))
+    suppress_report_audited(year, 10)
+    assert limits
+    for limit, clock in limits:
+        assert clock < limit <= clock + disclosure.SOLVER_TIME_LIMIT
