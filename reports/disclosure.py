@@ -845,6 +845,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             cost[k_] = max(cost.get(k_, 0), c)
         for k_, sib in mm.siblings.items():
             siblings[k_] |= sib
+    own = list(dict.fromkeys(models[0].relations))  # the new report's own sums
     across, rests = _across(models, values, k, protect_keys)
     relations += across
     relations = list(dict.fromkeys(relations))
@@ -882,7 +883,33 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                 else:
                     failing.append((t, comp, _width(*iv)))
         if not failing:
-            break
+            # A sum whose withheld parts add up to 1..k with everything else shown gives that
+            # count of students (or interactions) exactly, though each part has its range:
+            # one more part is withheld, the cheapest, and the audit runs again.
+            exposed = [terms for terms, sense in own if sense == "eq"
+                       and _exposed(terms, withheld, values, k)]
+            if not exposed:
+                break
+            dirty = set()
+            for terms in exposed:
+                if not _exposed(terms, withheld, values, k):
+                    continue  # a part withheld for an earlier sum settled this one too
+                options = sorted((cost.get(j, 1.0), j) for j, _ in terms
+                                 if j in candidates and j not in withheld)
+                if not options:
+                    raise AuditError(
+                        "This report cannot be published: the counts withheld in the sum "
+                        f"of {describe(terms[0][0])} would add up to between 1 and {k}, and "
+                        "no further count of it can be withheld; nothing was published.")
+                why = next((j for j, _ in terms if j in withheld and j in protect_keys),
+                           terms[0][0])
+                for add in sorted({options[0][1]} | siblings.get(options[0][1], set())):
+                    if add not in withheld and add in candidates:
+                        withheld.add(add)
+                        known.pop(add, None)
+                        dirty.add(add)
+                        reasons[add] = why
+            continue
         if dirty is None:
             _refuse_if_pinned(audit, [t for t, _, _ in failing], withheld | candidates, k)
         dirty = set()
@@ -944,6 +971,19 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
     return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count,
                        rests=new_rests)
+
+
+def _exposed(terms, hidden: set[str], values, k: int) -> bool:
+    """Whether the withheld counts of a sum, two or more on one side of it with every other
+    count shown, add up to a count of 1..k (two withheld groups of a line whose total and
+    other groups are shown: 442 - 441 = 1 student)."""
+    parts = [(j, c) for j, c in terms if j in hidden]
+    if len(parts) < 2 or len({c > 0 for _, c in parts}) != 1:
+        return False
+    vals = [values.get(j) for j, _ in parts]
+    if any(v is None for v in vals):
+        return False
+    return 1 <= sum(abs(c) * v for (_, c), v in zip(parts, vals, strict=True)) <= k
 
 
 def _refuse_if_pinned(audit: _Audit, failing: list[str], everything: set[str], k: int) -> None:
@@ -1163,8 +1203,8 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
     counts above k, reference groups, totals and enrollment weighted by their cost, such that
 
     - in each sum that holds a count of 1..k and whose whole is shown, the withheld parts hold
-      at least k together, the count included, and another part is withheld: any protection
-      of width k needs this;
+      more than k together, the count included, and another part is withheld: any protection
+      of width k needs at least k, and a sum of 1..k would be a small count given exactly;
     - no complement is the only withheld count of a sum (it would be given back exactly);
     - a group's students and instances are withheld together.
 
@@ -1206,7 +1246,7 @@ def _cover(relations, values, withheld: set[str], candidates: set[str], protect_
                         free = True
                 elif j in col:
                     coefs[col[j]] = abs(cj) * (values.get(j) or 0) if same else math.inf
-            need = k - held
+            need = k + 1 - held  # more than k: a sum of 1..k would itself be a small count
             if free or not coefs or (need <= 0 and beside):
                 continue
             if need <= 0:  # a count of k alone in its sum: any other count withheld frees it
@@ -1329,8 +1369,10 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
             for r in audit.by_key[g]:
                 terms, sense = audit.relations[r]
                 left = {kk for kk, _ in terms if kk in trial}
-                if sense == "eq" and len(left) == 1 and not left.isdisjoint(protect_keys):
-                    failed.add(key)  # an equation would give that count exactly
+                if sense == "eq" and (
+                        (len(left) == 1 and not left.isdisjoint(protect_keys))
+                        or _exposed(terms, trial, values, k)):
+                    failed.add(key)  # an equation would give that count (or sum) exactly
                     return False
                 near |= left
         affected = [t for t in targets if t in trial and moved(t, group)]
@@ -1602,6 +1644,24 @@ def guarantee_sentence(record: dict | None) -> str:
             f"could lie anywhere in a range at least {k} wide.")
 
 
+#: Why an index was not calculated, from the group's own shown figures only (kept when the
+#: reference group is withheld): its enrolment (or students contacted) under the minimum,
+#: or no reference or comparison for it at all.
+_OWN_RRI_REASONS = {"group_below_min_n", "not_reported", "no_reference_group", "suppressed"}
+
+
+def _own_rr_reason(entry: dict) -> bool:
+    """Whether the entry's risk ratio was not calculated for a reason of its own shown figures
+    (too few students with the measure, too few enrolled, more students than enrolled), which
+    no withheld count of the other groups changes."""
+    reason = entry.get("risk_ratio_reason")
+    if reason in ("group_below_min_cell", "group_below_min_n", "not_reported", "suppressed"):
+        return True
+    students, enrolled = entry.get("students"), entry.get("enrollment")
+    return (reason == "count_exceeds_denominator" and students is not None
+            and enrolled is not None and students > enrolled)
+
+
 def apply(report: dict, model: Model, withheld: set[str], k: int) -> dict:
     """The published copy: every withheld count, and every figure derived from one, null."""
     from .compute import (
@@ -1649,16 +1709,20 @@ def apply(report: dict, model: Model, withheld: set[str], k: int) -> dict:
             continue
         d, meas = e["dimension"], e["measure"]
         ref = index.get((d, REFERENCE_GROUPS.get(d), meas))
-        if ref is not None and ref is not e and e["rri"] is not None and (
-                hidden(ref)):
+        if ref is not None and ref is not e and hidden(ref) and (
+                e["rri_reason"] not in _OWN_RRI_REASONS):
+            # Whatever the index would have been, or why it was not calculated (the
+            # reference's count zero, its enrolment under the minimum), says something of the
+            # withheld reference: one reason for all.
             e.update(_no_rri("reference_suppressed"))
         nr = index.get((d, NOT_REPORTED, meas))
         others_hidden = sum(1 for o in out["groups"] if o["dimension"] == d
                             and o["measure"] == meas and o is not e and o["group"] != NOT_REPORTED
                             and hidden(o))
-        if e["risk_ratio"] is not None and e["risk_ratio_method"] == "risk_ratio" and (
-                (nr is not None and nr["suppressed"]) or others_hidden):
-            # "All other groups together" would reveal the sum of withheld counts.
+        if ((nr is not None and nr["suppressed"]) or others_hidden) and not _own_rr_reason(e):
+            # "All other groups together" would reveal the sum of withheld counts, and so would
+            # the reason a ratio was not calculated (fewer than the minimum in the others) or
+            # calculated against an outside comparison: one reason for all.
             e.update(risk_ratio=None, risk_ratio_method="not_calculated",
                      risk_ratio_reason="comparison_suppressed")
     for i in blank["stages_students"] | blank["stages_contacted_students"]:
@@ -1671,7 +1735,8 @@ def apply(report: dict, model: Model, withheld: set[str], k: int) -> dict:
             continue
         ref = stage_index.get((e["dimension"], REFERENCE_GROUPS.get(e["dimension"]),
                                e["measure"]))
-        if ref is not None and ref["suppressed"] and e["rri"] is not None:
+        if ref is not None and ref is not e and ref["suppressed"] and (
+                e["rri_reason"] not in _OWN_RRI_REASONS):
             e.update(_no_rri("reference_suppressed"))
     for i in blank["schools"]:
         _blank(out["schools"][i], COUNT_FIELDS + ("rate_per_1000",))

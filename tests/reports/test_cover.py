@@ -82,15 +82,16 @@ def test_the_floor_is_never_above_what_a_protected_report_withholds(students, k)
 
 def test_a_count_of_k_alone_in_its_sum_gets_a_complement():
     """A count of exactly k alone among the withheld parts of a sum would be given back by
-    subtraction; one more withheld part, even a zero, lets it be anything from 0 to k (the
-    zero is the cheapest: it holds no figure above k)."""
+    subtraction. A zero withheld beside it would let it be anything from 0 to k, but the two
+    would still add up to exactly k, a small count given by the sum: the part withheld beside
+    it must hold something (here the 30, the only one that does)."""
     model = disclosure.Model(k=10)
     for key, value in (("a", 10), ("b", 30), ("c", 0), ("total", 40)):
         model.cell(key, value, ("t", key))
     model.total("line", "total", ["a", "b", "c"], additive=True, inexact=None)
     picks = disclosure._cover(model.relations, model.value, {"a"}, {"b", "c", "total"}, {"a"},
                               {}, model.cost, {"total"}, 10, 5.0)
-    assert picks == {"c": "a"}
+    assert picks == {"b": "a"}
 
 
 def test_a_complement_that_keeps_another_company_names_the_count_they_protect():
@@ -150,3 +151,59 @@ def test_a_year_and_its_first_half_do_not_give_away_the_second_half():
     hi = -linprog([-1, 0], A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
     # January to June = 16 - (the half's girls), anywhere in a range at least 10 wide.
     assert (16 - lo) - (16 - hi) >= 10
+
+
+def exposed_line_sums(raw: dict, pub: dict, k: int) -> list[str]:
+    """Lines of the published report whose withheld groups (two or more) add up to 1..k while
+    the line's total and every other group are shown: a reader subtracts and has that count."""
+    found = []
+    for field in ("instances", "students"):
+        totals = {t["measure"]: t[field] for t in pub["totals"]}
+        lines: dict[tuple[str, str], list[tuple[dict, dict]]] = {}
+        for shown, true in zip(pub["groups"], raw["groups"], strict=True):
+            lines.setdefault((shown["dimension"], shown["measure"]), []).append((shown, true))
+        for (dimension, measure), entries in lines.items():
+            hidden = [true[field] for shown, true in entries if shown[field] is None]
+            if totals.get(measure) is None or len(hidden) < 2:
+                continue
+            if field == "students" and sum(t[field] for _, t in entries) != next(
+                    t[field] for t in raw["totals"] if t["measure"] == measure):
+                continue  # students in two groups: the line does not add up to its total
+            if 1 <= sum(hidden) <= k:
+                found.append(f"{dimension} {measure} {field}: withheld add up to {sum(hidden)}")
+    return found
+
+
+def test_withheld_groups_of_a_line_never_add_up_to_a_small_count():
+    """Found by an attack on the demo district: 57 referrals to support, 47 of students with
+    no disability shown, so the 1 of students with a 504 plan and the 9 with an IEP, each
+    withheld and each anywhere in [0, 10], added up to exactly 10. The parts withheld beside
+    a small count must hold more than k."""
+    rows = {"contact": (120, 30, 20), "referral_support": (47, 1, 9)}
+    groups = {g: {m: (v[i], v[i]) for m, v in rows.items()}
+              for i, g in enumerate(("none", "504", "idea"))}
+    totals = {m: (sum(v), sum(v)) for m, v in rows.items()}
+    raw = compute_report(ReportCounts(
+        school_year="2025-26", date_from=dt.date(2025, 7, 1), date_to=dt.date(2026, 6, 30),
+        schools=[(SCHOOL, "Alpha High School")], totals=totals,
+        groups={"disability": groups}, schools_counts={SCHOOL: totals},
+        enrollment={"disability": {"none": 1500, "504": 120, "idea": 180}},
+        school_enrollment={SCHOOL: {"all": {"all": 1800}}},
+    ))
+    pub, record = suppress_report_audited(raw, 10)
+    assert exposed_line_sums(raw, pub, 10) == []
+    line = {e["group"]: e["instances"] for e in pub["groups"]
+            if e["dimension"] == "disability" and e["measure"] == "referral_support"}
+    assert line["504"] is None and line["idea"] is None
+    assert line["none"] is None  # the only count that can hold it besides the total
+    assert next(t["instances"] for t in pub["totals"] if t["measure"] == "referral_support") == 57
+    for name, value, lo, hi in report_intervals(raw, pub, 10):
+        assert width(lo, hi) >= 10, f"{name} = {value} is pinned to [{lo}, {hi}]"
+
+
+@settings(max_examples=10, deadline=None)
+@given(students=st.lists(student, min_size=5, max_size=60), k=st.sampled_from([5, 10]))
+def test_no_random_report_exposes_a_sum_of_withheld_groups(students, k):
+    raw = compute_report(build_counts(students, 3), min_cell=k)
+    pub, _record = suppress_report_audited(raw, k)
+    assert exposed_line_sums(raw, pub, k) == []
