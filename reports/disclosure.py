@@ -464,6 +464,8 @@ class _Audit:
         # a measure of effort that, unlike seconds, is the same on every run.
         self.work = 0
         self.binding: dict[str, set[int]] = {}  # relations that pin a failing count
+        # Sums two publications give together (`_difference_sums`), by each count in them.
+        self.pairs_of: dict[str, list] = {}
         # Per audited count: (column of each count of its part, a feasible point where it
         # takes its least value in its range, one where it takes its greatest).
         self.witness: dict[str, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}
@@ -846,6 +848,12 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         for k_, sib in mm.siblings.items():
             siblings[k_] |= sib
     own = list(dict.fromkeys(models[0].relations))  # the new report's own sums
+    differences = _difference_sums(models)  # and the sums two publications give together
+    pairs_of: dict[str, list] = defaultdict(list)
+    for pairs in differences:
+        for w, p, _ in pairs:
+            pairs_of[w].append(pairs)
+            pairs_of[p].append(pairs)
     across, rests = _across(models, values, k, protect_keys)
     relations += across
     relations = list(dict.fromkeys(relations))
@@ -888,9 +896,27 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             # one more part is withheld, the cheapest, and the audit runs again.
             exposed = [terms for terms, sense in own if sense == "eq"
                        and _exposed(terms, withheld, values, k)]
-            if not exposed:
+            exposed_pairs = [pairs for pairs in differences
+                             if _exposed_pairs(pairs, withheld, values, k) is not None]
+            if not exposed and not exposed_pairs:
                 break
             dirty = set()
+            for pairs in exposed_pairs:
+                add = _settle_pairs(pairs, withheld, candidates, values, cost, k)
+                if add is None:
+                    raise AuditError(
+                        "This report cannot be published: with the reports already published "
+                        "for this school year, the counts withheld in the sum of "
+                        f"{describe(pairs[0][0])} minus {describe(pairs[0][1])} would add up "
+                        f"to between 1 and {k}, and no further count of it can be withheld; "
+                        "nothing was published.")
+                for a in sorted({add} | siblings.get(add, set())):
+                    if a not in withheld and a in candidates:
+                        withheld.add(a)
+                        known.pop(a, None)
+                        dirty.add(a)
+                        reasons[a] = next((j for pair in pairs for j in pair[:2]
+                                           if j in withheld and j in protect_keys), add)
             for terms in exposed:
                 if not _exposed(terms, withheld, values, k):
                     continue  # a part withheld for an earlier sum settled this one too
@@ -945,6 +971,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     known.pop(add, None)
                     dirty.add(add)
                     reasons[add] = target
+    audit.pairs_of = pairs_of
     _reshow(audit, withheld, protect_keys, reasons, siblings, values, cost, intervals, k,
             budget=RESHOW_WORK)
     # A complement that the other figures pin to one value protects nothing and only looks
@@ -984,6 +1011,78 @@ def _exposed(terms, hidden: set[str], values, k: int) -> bool:
     if any(v is None for v in vals):
         return False
     return 1 <= sum(abs(c) * v for (_, c), v in zip(parts, vals, strict=True)) <= k
+
+
+def _difference_sums(models: list[Model]) -> list[list[tuple[str, str, int]]]:
+    """Sums of instances that two publications give together and neither shows: a line of a
+    period (or set of schools) minus the same line of a period (or schools) inside it, group by
+    group, where the new report is one of the two. [(count of the whole, count of the part,
+    coefficient)] per sum: the second half's groups of a line add up to its total, each group
+    the year's minus the first half's (docs/methods.md, "Sums of withheld counts")."""
+    mine = set(models[0].value)
+    by_scope: dict[str, list[tuple]] = defaultdict(list)
+    for mm in models:
+        for terms, sense in mm.relations:
+            if sense != "eq" or not all(j.startswith("I|") for j, _ in terms):
+                continue
+            scopes = {_scope_of(j) for j, _ in terms}
+            if len(scopes) == 1:
+                by_scope[scopes.pop()].append(terms)
+    everything = {k_ for mm in models for k_ in mm.value}
+    out: list[list[tuple[str, str, int]]] = []
+    seen: set[tuple] = set()
+    for whole in sorted(by_scope):
+        for part in sorted(by_scope):
+            if part == whole or not _inside(part, whole):
+                continue
+            for terms in by_scope[whole]:
+                pairs = [(j, _rescope(j, whole, part), c) for j, c in terms]
+                if not all(p in everything for _, p, _ in pairs):
+                    continue
+                if not any(w in mine or p in mine for w, p, _ in pairs):
+                    continue
+                key = tuple(pairs)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(pairs)
+    return out
+
+
+def _inside(part: str, whole: str) -> bool:
+    """Whether the scope `part` (schools@period) lies inside `whole`: the same schools and a
+    period inside its period, or the same period and some of its schools."""
+    ps, _, pp = part.partition("@")
+    ws, _, wp = whole.partition("@")
+    (pa, _, pb), (wa, _, wb) = pp.partition(".."), wp.partition("..")
+    if ps == ws:
+        return wa <= pa and pb <= wb and (pa, pb) != (wa, wb)
+    return pp == wp and set(ps.split(",")) < set(ws.split(","))
+
+
+def _exposed_pairs(pairs, hidden: set[str], values, k: int) -> int | None:
+    """The sum of the rests (whole minus part) that are not known, when two or more of them,
+    on one side of the sum, add up to 1..k with every other rest known; else None."""
+    unknown = [(w, p, c) for w, p, c in pairs if w in hidden or p in hidden]
+    if len(unknown) < 2 or len({c > 0 for _, _, c in unknown}) != 1:
+        return None
+    vals = [(values.get(w), values.get(p)) for w, p, _ in unknown]
+    if any(a is None or b is None for a, b in vals):
+        return None
+    total = sum(abs(c) * (a - b) for (_, _, c), (a, b) in zip(unknown, vals, strict=True))
+    return total if 1 <= total <= k else None
+
+
+def _settle_pairs(pairs, withheld, candidates, values, cost, k: int) -> str | None:
+    """The count of the new report to withhold for an exposed difference sum: the cheapest
+    that makes it no longer exposed, else the one adding most to it (None: none can be)."""
+    options = []
+    for w, p, _c in pairs:
+        for j in (w, p):
+            if j in candidates and j not in withheld:
+                settles = _exposed_pairs(pairs, withheld | {j}, values, k) is None
+                gain = (values.get(w) or 0) - (values.get(p) or 0)
+                options.append((not settles, cost.get(j, 1.0) if settles else -gain, j))
+    return min(options)[2] if options else None
 
 
 def _refuse_if_pinned(audit: _Audit, failing: list[str], everything: set[str], k: int) -> None:
@@ -1375,6 +1474,10 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                     failed.add(key)  # an equation would give that count (or sum) exactly
                     return False
                 near |= left
+            if any(_exposed_pairs(pairs, trial, values, k) is not None
+                   for pairs in audit.pairs_of.get(g, ())):
+                failed.add(key)  # with an earlier report, a sum of rests of 1..k
+                return False
         affected = [t for t in targets if t in trial and moved(t, group)]
         if affected and not solve:
             return False

@@ -207,3 +207,25 @@ def test_each_solve_is_given_the_audits_remaining_time_on_the_solvers_own_clock(
     assert limits
     for limit, clock in limits:
         assert clock < limit <= clock + disclosure.SOLVER_TIME_LIMIT
+
+
+def test_the_second_half_that_two_reports_give_never_has_withheld_groups_adding_up_to_k():
+    """Found by an attack on the demo district: the year and its first half both showed a
+    line's total and its largest group and withheld the others, so the second half's withheld
+    groups added up to exactly 10 (each could still be anything from 0 to 10). Here the
+    boys' and nonbinary students' searches are withheld in both (30 and 9, then 21 and 8): the
+    second half's pair would be 9 + 1 = 10. Publishing the half withholds one more count."""
+    year = gender_report(YEAR, {"F": 30, "M": 30, "X": 9}, {"F": 60, "M": 80, "X": 20})
+    half = gender_report(HALF, {"F": 15, "M": 21, "X": 8}, {"F": 30, "M": 40, "X": 10})
+    year_pub, year_record = suppress_report_audited(year, 10)
+    assert search_line(year_pub) | {"all": 69} == {**search_line(year_pub), "M": None,
+                                                   "X": None, "F": 30, "all": 69}
+    pub, record = suppress_report_audited(half, 10, earlier=[(year_pub, year_record, year)])
+    y, h = search_line(year_pub), search_line(pub)
+    rest_known = [g for g in ("F", "M", "X") if y[g] is not None and h[g] is not None]
+    if y["all"] is not None and h["all"] is not None:
+        hidden = [g for g in ("F", "M", "X") if g not in rest_known]
+        truth = {"F": 15, "M": 9, "X": 1}
+        assert not (len(hidden) >= 2 and 1 <= sum(truth[g] for g in hidden) <= 10), (
+            f"the second half's {hidden} add up to {sum(truth[g] for g in hidden)}")
+    assert record["narrowest_interval"] >= 10
