@@ -876,6 +876,16 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         reasons[add] = target
     ok: set[str] = set()
     dirty: set[str] | None = None  # None: audit every component
+
+    def hold(pick: str, why: str, dirty: set[str]) -> None:
+        """Withhold `pick` (with its students or instances partner), protecting `why`."""
+        for add in sorted({pick} | siblings.get(pick, set())):
+            if add not in withheld and add in candidates:
+                withheld.add(add)
+                known.pop(add, None)
+                dirty.add(add)
+                reasons[add] = why
+
     while True:
         failing: list[tuple[str, set[str], float]] = []
         for comp in audit.components(withheld):
@@ -910,13 +920,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                         f"{describe(pairs[0][0])} minus {describe(pairs[0][1])} would add up "
                         f"to between 1 and {k}, and no further count of it can be withheld; "
                         "nothing was published.")
-                for a in sorted({add} | siblings.get(add, set())):
-                    if a not in withheld and a in candidates:
-                        withheld.add(a)
-                        known.pop(a, None)
-                        dirty.add(a)
-                        reasons[a] = next((j for pair in pairs for j in pair[:2]
-                                           if j in withheld and j in protect_keys), add)
+                hold(add, next((j for pair in pairs for j in pair[:2]
+                                if j in withheld and j in protect_keys), add), dirty)
             for terms in exposed:
                 if not _exposed(terms, withheld, values, k):
                     continue  # a part withheld for an earlier sum settled this one too
@@ -929,12 +934,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                         "no further count of it can be withheld; nothing was published.")
                 why = next((j for j, _ in terms if j in withheld and j in protect_keys),
                            terms[0][0])
-                for add in sorted({options[0][1]} | siblings.get(options[0][1], set())):
-                    if add not in withheld and add in candidates:
-                        withheld.add(add)
-                        known.pop(add, None)
-                        dirty.add(add)
-                        reasons[add] = why
+                hold(options[0][1], why, dirty)
             continue
         if dirty is None:
             _refuse_if_pinned(audit, [t for t, _, _ in failing], withheld | candidates, k)
@@ -965,12 +965,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                     continue  # counts were withheld this round: audit again first
                 raise AuditError(f"No further count can be withheld to protect {target}; "
                                  "nothing was published.")
-            for add in sorted({pick} | siblings.get(pick, set())):
-                if add not in withheld and add in candidates:
-                    withheld.add(add)
-                    known.pop(add, None)
-                    dirty.add(add)
-                    reasons[add] = target
+            hold(pick, target, dirty)
     audit.pairs_of = pairs_of
     _reshow(audit, withheld, protect_keys, reasons, siblings, values, cost, intervals, k,
             budget=RESHOW_WORK)
