@@ -109,19 +109,12 @@ def test_a_complement_that_keeps_another_company_names_the_count_they_protect():
 
 
 def _gender_report(date_from, date_to, female, male):
-    """One school's report with a gender line of searches (and contacts)."""
-    rows = {"contact": (female + 20, male + 30), "search": (female, male)}
-    groups = {g: {m: (v[i], v[i]) for m, v in rows.items()} for i, g in enumerate("FM")}
-    groups["X"] = {m: (0, 0) for m in rows}
-    totals = {m: (sum(v), sum(v)) for m, v in rows.items()}
-    counts = ReportCounts(
-        school_year="2025-26", date_from=date_from, date_to=date_to,
-        schools=[(SCHOOL, "Alpha High School")], totals=totals,
-        groups={"gender": groups}, schools_counts={SCHOOL: totals},
-        enrollment={"gender": {"F": 900, "M": 880, "X": 20}},
-        school_enrollment={SCHOOL: {"all": {"all": 1800}}},
-    )
-    return compute_report(counts)
+    """One school's report with a gender line of searches (and contacts), no nonbinary
+    student in either."""
+    from tests.reports.test_across import gender_report
+
+    return gender_report((date_from, date_to), {"F": female, "M": male, "X": 0},
+                         {"F": female + 20, "M": male + 30, "X": 0})
 
 
 def test_a_year_and_its_first_half_do_not_give_away_the_second_half():
