@@ -54,7 +54,10 @@ RESHOW_WORK = 250_000
 #: is only a guard: a program stopped by it proposes nothing and the audit extends alone.
 COVER_NODE_LIMIT = 10_000
 #: Shared linear programs that certify many counts at once before each gets its own.
-CERTIFY_ROUNDS = 16
+CERTIFY_ROUNDS = 32
+#: A certification round that proves fewer counts than this ends the rounds (the counts left
+#: take a linear program or two each, and a round costs about as much as 30 of those).
+_CERTIFY_YIELD = 25
 
 # Compliance counts that are the same quantity as a report total (interactions of the period).
 COMPLIANCE_ALIASES = {
@@ -440,6 +443,9 @@ class AuditResult:
     # Counts no publication shows but two together give (the second half of a year that a year
     # and its first half were published for), protected like shown ones: `_across`.
     rests: set[str] = field(default_factory=set)
+    # Counts earlier publications already narrowed to less than k, with the range they leave
+    # (and this report leaves): `_pinned_before`.
+    narrowed_before: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def narrowest(self, protect: set[str]) -> float | None:
         widths = [_width(*self.intervals[k]) for k in protect if k in self.intervals]
@@ -464,6 +470,9 @@ class _Audit:
         # a measure of effort that, unlike seconds, is the same on every run.
         self.work = 0
         self.binding: dict[str, set[int]] = {}  # relations that pin a failing count
+        # Counts that publications before this one already narrowed to less than k: the width
+        # each must keep (`_pinned_before`); every other count must keep k.
+        self.need: dict[str, int] = {}
         # Sums two publications give together (`_difference_sums`), by each count in them.
         self.pairs_of: dict[str, list] = {}
         # Per audited count: (column of each count of its part, a feasible point where it
@@ -483,6 +492,11 @@ class _Audit:
         self.by_column = csc_matrix((np.array(vi, dtype=float), (ri, ci)), shape=shape)
         self.by_row = self.by_column.tocsr()
         self.is_eq = np.array([sense == "eq" for _, sense in relations], dtype=bool)
+
+    def short(self, target: str, interval: tuple[float, float], k: int) -> bool:
+        """Whether `interval` is narrower than `target` must stay: k, or for a count earlier
+        publications already narrowed, the range they leave it."""
+        return _width(*interval) < min(k, self.need.get(target, k))
 
     def components(self, unknown: set[str]) -> list[set[str]]:
         """The parts of the unknown counts (linked through relations), in the order of their
@@ -622,6 +636,9 @@ class _Audit:
             tv = truth[t_cols]
             rhs = np.concatenate([rhs, -tv, tv])
         solver = _lp_solver(matrix, rhs, n_eq, n, 2 * m_t, float(certify_k))
+        solver.setOptionValue("simplex_strategy", 1)
+        solver.setOptionValue("presolve", "on")
+        fresh = [True]
         status = highspy.HighsModelStatus
         costed: list[int] = []
 
@@ -644,6 +661,18 @@ class _Audit:
             solver.run()
             self.work += n + max(solver.getInfo().simplex_iteration_count, 0)
             result = solver.getModelStatus()
+            if fresh:
+                # The first solve starts from nothing: the dual simplex after presolve finds
+                # it many times faster. The later ones start from the last basis, which a new
+                # objective keeps feasible: primal simplex, no presolve. Presolve may answer
+                # "unbounded or infeasible" where the simplex tells which: asked again then.
+                fresh.clear()
+                solver.setOptionValue("simplex_strategy", 4)
+                solver.setOptionValue("presolve", "off")
+                if result == status.kUnboundedOrInfeasible:
+                    self.lp_count += 1
+                    solver.run()
+                    result = solver.getModelStatus()
             if result in (status.kInfeasible, status.kUnboundedOrInfeasible) and not (
                     result == status.kUnboundedOrInfeasible and maximize):
                 raise AuditError(
@@ -697,14 +726,16 @@ class _Audit:
 
             left = np.arange(m_t)
             stale = 0
-            # After a first round each way, each round rewards the moves of a random half of
-            # the targets left (seeded: the same audit makes the same choices): two targets
-            # that can only move against each other (a count and the rest beside it in a
-            # shown whole) are then often apart, and one of them moves without the other's
-            # move being held against it.
+            few = min(_CERTIFY_YIELD, max(1, len(targets) // 20))
+            # After a first round each way, each round moves up (the counts to protect are
+            # mostly small: there is more room above them than below) and rewards the moves
+            # of a random half of the targets left (seeded: the same audit makes the same
+            # choices): two targets that can only move against each other (a count and the
+            # rest beside it in a shown whole) are then often apart, and one of them moves
+            # without the other's move being held against it.
             rng = np.random.default_rng(len(targets))
             for rnd in range(CERTIFY_ROUNDS):
-                offset = n if rnd % 2 == 0 else n + m_t  # up, then down
+                offset = n + m_t if rnd == 1 else n  # up, down, then up
                 chosen = left if rnd < 2 else left[rng.random(len(left)) < 0.5]
                 if not len(chosen):
                     continue
@@ -717,8 +748,9 @@ class _Audit:
                 seen(x)
                 still = left[~proven()[left]]
                 stale = stale + 1 if len(still) == len(left) else 0
+                proved = len(left) - len(still)
                 left = still
-                if not len(left) or stale >= 3:
+                if not len(left) or stale >= 3 or (rnd >= 2 and proved < few):
                     break
         index = {t: j for j, t in enumerate(targets)}
         full_truth = None  # the true counts of the part, when all are known and feasible
@@ -740,6 +772,13 @@ class _Audit:
                 self.witness[target] = (col, low_point, high_point)
 
         for target in targets:
+            if m_t and not proven()[index[target]]:
+                # Its own capped move up first (at most k above its true value): a shorter
+                # program than its greatest value, and enough when it reaches k.
+                if run([n + index[target]], True, target) == status.kOptimal:
+                    x = np.asarray(solver.getSolution().col_value[:n])
+                    if np.all(x >= -1e-7):
+                        seen(x)
             if m_t and proven()[index[target]]:
                 j = index[target]
                 out[target] = (float(lowv[j]), float(highv[j]))
@@ -770,7 +809,7 @@ class _Audit:
                 self.binding[target] = bound | binding()
             out[target] = (lo, hi)
             witness(target, low_point, high_point)
-            if fail_fast and certify_k and _width(lo, hi) < certify_k:
+            if fail_fast and certify_k and self.short(target, (lo, hi), certify_k):
                 break  # the caller only needs to know that one fails
         return out
 
@@ -869,6 +908,10 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
     intervals: dict[str, tuple[float, float]] = {}
     reasons: dict[str, str] = {}
     expensive = {e for mm in models for e in mm.expensive}
+    for add, target in _inherited(across, withheld, candidates).items():
+        withheld.add(add)
+        known.pop(add, None)
+        reasons[add] = target
     for add, target in (_cover(relations, values, withheld, candidates, protect_keys, siblings,
                               cost, expensive, k, time_limit / 4) or {}).items():
         withheld.add(add)
@@ -892,14 +935,21 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             targets = sorted(k_ for k_ in comp if k_ in protect_keys and k_ not in ok)
             if not targets or (dirty is not None and comp.isdisjoint(dirty)):
                 failing += [(t, comp, _width(*intervals[t])) for t in targets
-                            if t in intervals and _width(*intervals[t]) < k]
+                            if t in intervals and audit.short(t, intervals[t], k)]
                 continue
             for t, iv in audit.intervals(comp, targets, certify_k=k).items():
                 intervals[t] = iv
-                if _width(*iv) >= k:
+                if not audit.short(t, iv, k):
                     ok.add(t)
                 else:
                     failing.append((t, comp, _width(*iv)))
+        if failing and dirty is None:
+            # Counts the earlier publications already narrowed to less than k keep the range
+            # they leave; the others go on being protected.
+            audit.need.update(_pinned_before(audit, [t for t, _, _ in failing],
+                                             withheld | candidates, k))
+            ok |= {t for t, _, _ in failing if not audit.short(t, intervals[t], k)}
+            failing = [f for f in failing if f[0] not in ok]
         if not failing:
             # A sum whose withheld parts add up to 1..k with everything else shown gives that
             # count of students (or interactions) exactly, though each part has its range:
@@ -936,8 +986,6 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                            terms[0][0])
                 hold(options[0][1], why, dirty)
             continue
-        if dirty is None:
-            _refuse_if_pinned(audit, [t for t, _, _ in failing], withheld | candidates, k)
         dirty = set()
         # A failing count bounded above by another failing count (an arrest count by the
         # group's contact count, students by instances) waits for that one: protecting the
@@ -958,7 +1006,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             near = {kk for r in audit.by_key[target] for kk, _ in audit.relations[r][0]}
             if not near.isdisjoint(dirty):
                 continue
-            pick = _pick(audit, target, comp, candidates, withheld, values, cost, k - width,
+            pick = _pick(audit, target, comp, candidates, withheld, values, cost,
+                         min(k, audit.need.get(target, k)) - width,
                          siblings, k)
             if pick is None:
                 if dirty:
@@ -992,7 +1041,8 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                 reasons.pop(g, None)
     return AuditResult(withheld=withheld, intervals=intervals, reasons=reasons,
                        solver_seconds=time.monotonic() - start, lp_count=audit.lp_count,
-                       rests=new_rests)
+                       rests=new_rests,
+                       narrowed_before={t: intervals[t] for t in audit.need if t in intervals})
 
 
 def _exposed(terms, hidden: set[str], values, k: int) -> bool:
@@ -1080,25 +1130,24 @@ def _settle_pairs(pairs, withheld, candidates, values, cost, k: int) -> str | No
     return min(options)[2] if options else None
 
 
-def _refuse_if_pinned(audit: _Audit, failing: list[str], everything: set[str], k: int) -> None:
-    """Refuse at once, naming it, when a failing count stays narrower than k even with every
-    count this report may withhold withheld: then no suppression of this report protects it
-    (other publications, or figures it cannot withhold, already pin it), and withholding more
-    count by count would only run out of time."""
+def _pinned_before(audit: _Audit, failing: list[str], everything: set[str], k: int
+                   ) -> dict[str, int]:
+    """The failing counts that stay narrower than k even with every count this report may
+    withhold withheld, with the width they have then ({count: width}). This report shows
+    nothing new about them then: the publications before it (audited before this count was
+    related to them, or before a relation was known) already narrow them. No suppression of
+    this report could widen them, so none is asked for: the report must leave each exactly the
+    range it has without it (a range as wide, within that one, is that one), and the audit
+    record lists them (docs/methods.md, "Counts already narrowed")."""
     targets = set(failing)
+    out: dict[str, int] = {}
     for comp in audit.components(everything):
         mine = sorted(targets & comp)
-        if not mine:
-            continue
-        for t, iv in audit.intervals(comp, mine, certify_k=k, fail_fast=True).items():
-            if _width(*iv) < k:
-                lo, hi = math.ceil(iv[0] - 1e-6), math.floor(iv[1] + 1e-6)
-                raise AuditError(
-                    f"This report cannot be published: even with every count it may "
-                    f"withhold withheld, the figures it must show and those already published "
-                    f"for this school year would leave {describe(t)} between {lo} and {hi}, "
-                    f"a range narrower than {k}. Publish a report that covers a different "
-                    f"period or set of schools; nothing was published.")
+        if mine:
+            for t, iv in audit.intervals(comp, mine, certify_k=k).items():
+                if _width(*iv) < k:
+                    out[t] = max(int(_width(*iv)), 0)
+    return out
 
 
 #: Kinds of count that add up over periods and over schools: instances (`I`) and the
@@ -1276,6 +1325,35 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                     (a, ap) in tiled_pairs and (b, bp) in tiled_pairs):
                 add([(a, 1), (ap, -1), (b, -1), (bp, 1)], "le")
     return out, rests
+
+
+def _inherited(across, withheld: set[str], candidates: set[str]) -> dict[str, str]:
+    """Counts of the new report withheld from the start because an earlier publication withheld
+    a count they add up with (docs/methods.md, "Withheld in a whole, withheld in its parts"):
+    where periods or schools tile a whole (a year and its two halves), a part shown beside a
+    withheld count of the tiling would give that count by subtraction (or, with more withheld,
+    their sum), and what protected it in the earlier audit would be gone. Withheld in the year,
+    withheld in each half that the year's other half was published for; the audit may show
+    one again where the ranges allow ({count: the withheld count it keeps company})."""
+    tilings = []
+    for terms, _sense in across:
+        if len(terms) < 3 or any(k_.startswith("X|") for k_, _ in terms):
+            continue  # part <= whole, or a whole with its rest
+        up = sum(1 for _, c in terms if c > 0)
+        if min(up, len(terms) - up) == 1:  # one whole and its parts (not an order relation)
+            tilings.append([k_ for k_, _ in terms])
+    out: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for keys in tilings:
+            hidden = [k_ for k_ in keys if k_ in withheld or k_ in out]
+            shown = [k_ for k_ in keys if k_ in candidates and k_ not in withheld
+                     and k_ not in out]
+            if hidden and shown:
+                out.update(dict.fromkeys(shown, hidden[0]))
+                changed = True
+    return out
 
 
 def _scope_of(key: str) -> str:
@@ -1485,6 +1563,9 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                     covered |= sub
                     parts.append(sub)
         affected = [t for t in affected if t in covered]  # others are not linked to it
+        if len(affected) > _RESHOW_AFFECTED:
+            failed.add(key)  # auditing thousands again costs more than one count shown gains
+            return False
         saved = {t: audit.witness.get(t) for t in affected}
         for g in group:
             audit.known[g] = values[g]
@@ -1499,7 +1580,7 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                 sub = next(p for p in parts if t in p)
                 iv = audit.intervals(sub, [t], certify_k=k)[t]
                 new[t] = iv
-                if _width(*iv) < k:
+                if audit.short(t, iv, k):
                     failers[t] += 1
                     ok = False
                     break
@@ -1509,7 +1590,7 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                     continue
                 for t, iv in audit.intervals(sub, mine, certify_k=k, fail_fast=True).items():
                     new[t] = iv
-                    if _width(*iv) < k:
+                    if audit.short(t, iv, k):
                         failers[t] += 1
                         ok = False
                 if not ok:
@@ -1545,6 +1626,11 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
             if group <= reasons.keys():  # not when the other is withheld for its own sake
                 attempt(sorted(group), solve)
 
+
+#: Showing a complement again is not tried where it would take the audit of more than this many
+#: counts of 1..k again (a part of thousands, where two or more publications overlap): seconds
+#: for one count shown.
+_RESHOW_AFFECTED = 1_000
 
 #: Components larger than this take the cheapest candidate without trying it first.
 _TRIAL_LIMIT = 120
@@ -1608,11 +1694,12 @@ def _pick(audit: _Audit, target, comp, candidates, withheld, values, cost, need,
         saved = {a: audit.known.pop(a) for a in added if a in audit.known}
         try:
             sub = audit.component_of(target, withheld | added)
-            width = _width(*audit.intervals(sub, [target], certify_k=k)[target])
+            interval = audit.intervals(sub, [target], certify_k=k)[target]
         finally:
             audit.known.update(saved)
-        if width >= k:
+        if not audit.short(target, interval, k):
             return option
+        width = _width(*interval)
         if width > best_width:
             best, best_width = option, width
     return best
@@ -1670,8 +1757,10 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple] = (),
                 "withheld as a count of 1..k or of a group enrolling 1..k"
                 if k_ in model.primary else "withheld beside other withheld counts",
             })
+    # The narrowest range among the counts this report protects (those the publications before
+    # it had already narrowed are listed apart, below).
     widths = [_width(*result.intervals[t]) for t in protect_keys | result.rests
-              if t in result.intervals]
+              if t in result.intervals and t not in result.narrowed_before]
     narrowest = min(widths) if widths else None
     record = {
         "method": "lp-audit/1",
@@ -1691,6 +1780,12 @@ def protect_report(report: dict, k: int, *, earlier: list[tuple] = (),
         "solver_seconds": round(result.solver_seconds, 3),
         "linear_programs": result.lp_count,
         "protected": sorted(own_small | result.rests),
+        # Counts the publications before this one had already narrowed to less than k: this
+        # one leaves each the range it had (docs/methods.md, "Counts already narrowed").
+        "narrowed_before": [
+            {"count": key, "described": describe(key),
+             "range": [math.ceil(lo - 1e-6), math.floor(hi + 1e-6)]}
+            for key, (lo, hi) in sorted(result.narrowed_before.items())],
         "inexact": sorted(model.inexact),
     }
     return new_withheld, model, record
@@ -1737,9 +1832,15 @@ def guarantee_sentence(record: dict | None) -> str:
     k = record.get("protection")
     together = (" alone or together with the reports already published for the same school "
                 "year" if record.get("audited_with") else "")
-    return (f"No count from 1 to {k} can be worked out from this report{together}: an audit "
-            f"of every figure and every sum it shows found each withheld count of 1 to {k} "
-            f"could lie anywhere in a range at least {k} wide.")
+    sentence = (f"No count from 1 to {k} can be worked out from this report{together}: an "
+                f"audit of every figure and every sum it shows found each withheld count of 1 "
+                f"to {k} could lie anywhere in a range at least {k} wide")
+    before = len(record.get("narrowed_before") or ())
+    if not before:
+        return sentence + "."
+    return sentence + (f", except {before} {'count' if before == 1 else 'counts'} that the "
+                       "reports published before it had already narrowed, which this report "
+                       "narrows no further.")
 
 
 #: Why an index was not calculated, from the group's own shown figures only (kept when the

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from authz.core import require
 from core.text_guard import check_guarded_fields, immigration_status_error
@@ -60,6 +61,12 @@ def audit_summary(record: dict | None, k: int) -> str:
     else:
         narrowest = _("narrowest range of a withheld count of 1..%(k)s: %(width)s") % {
             "k": k, "width": record["narrowest_interval"]}
+    before = len(record.get("narrowed_before") or ())
+    if before:
+        narrowest += "; " + ngettext(
+            "%(n)s count already narrowed by earlier reports, narrowed no further",
+            "%(n)s counts already narrowed by earlier reports, narrowed no further",
+            before) % {"n": before}
     with_ = ", ".join(str(i) for i in record.get("audited_with") or []) or _("none")
     return _("Privacy audit: %(withheld)s counts withheld; %(narrowest)s; audited with "
              "snapshots: %(with)s; solver %(seconds).2f s") % {

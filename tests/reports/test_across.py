@@ -11,6 +11,7 @@ from scipy.optimize import linprog
 from reports import disclosure
 from reports.compute import compute_report, suppress_report_audited
 from reports.selectors import ReportCounts
+from reports.services import audit_summary
 
 SCHOOL = "33671570000011"
 YEAR = (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
@@ -157,23 +158,82 @@ def test_counts_are_named_in_words_in_messages(key, words):
     assert disclosure.describe(key) == words
 
 
-def test_a_count_earlier_publications_already_pin_is_refused_at_once_with_its_name():
+def second_half_ranges(year_pub, half_pub, second_pub=None) -> dict[str, tuple[float, float]]:
+    """A reader's own linear program over the published search lines of the year, its first
+    half and (when given) its second half: each line adds up to its total, each group's year is
+    its two halves (instances add up), no count exceeds its enrolment. The range of each
+    group's second-half count."""
+    lines = [search_line(year_pub), search_line(half_pub)]
+    lines.append(search_line(second_pub) if second_pub is not None
+                 else dict.fromkeys(("F", "M", "X", "all")))
+    groups = ["F", "M", "X"]
+    cap = {"F": 900, "M": 880, "X": 20}
+    bounds = [(line[g], line[g]) if line[g] is not None else (0, cap[g])
+              for line in lines for g in groups]  # year's three, half's, second half's
+    a_eq, b_eq = [], []
+    for i, line in enumerate(lines):
+        if line["all"] is not None:
+            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(9)])
+            b_eq.append(line["all"])
+    for i in range(3):  # year = first half + second half, group by group
+        a_eq.append([-1 if j == i else 1 if j in (3 + i, 6 + i) else 0 for j in range(9)])
+        b_eq.append(0)
+    out = {}
+    for i, g in enumerate(groups):
+        c = [1 if j == 6 + i else 0 for j in range(9)]
+        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
+        hi = -linprog([-v for v in c], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                      method="highs").fun
+        out[g] = (lo, hi)
+    return out
+
+
+def test_a_count_earlier_publications_already_narrowed_is_narrowed_no_further_and_recorded():
     """The half published without the year's withheld values (as before they were taken)
-    leaves the second half's boys and nonbinary students searched adding up to 5. No
-    suppression of the second half can protect its 2 nonbinary students searched then:
-    publishing it is refused at once, the message naming the count and its range."""
+    leaves the second half's boys and nonbinary students searched adding up to 5, each within
+    [0, 5]. No suppression of the second half can widen that: it is published, it leaves both
+    ranges exactly as they were, and its audit record and guarantee sentence say so."""
     year, half = year_and_half()
     year_pub, year_record = suppress_report_audited(year, 10)
     half_pub, half_record = suppress_report_audited(half, 10, earlier=[(year_pub, year_record)])
+    before = second_half_ranges(year_pub, half_pub)
+    assert before["X"] == pytest.approx((0, 5)) and before["M"] == pytest.approx((0, 5))
     second = gender_report((dt.date(2026, 1, 1), YEAR[1]), {"F": 15, "M": 3, "X": 2},
                            {"F": 30, "M": 40, "X": 5})
     earlier = [(year_pub, year_record, year), (half_pub, half_record, half)]
-    with pytest.raises(disclosure.AuditError) as refused:
-        suppress_report_audited(second, 10, earlier=earlier)
-    message = str(refused.value)
-    assert "cannot be published" in message and "2026-01-01 to 2026-06-30" in message
-    assert "Search" in message and "between 0 and 5" in message
-    assert "nothing was published" in message
+    second_pub, record = suppress_report_audited(second, 10, earlier=earlier)
+    after = second_half_ranges(year_pub, half_pub, second_pub)
+    assert after["X"] == pytest.approx(before["X"])
+    assert after["M"] == pytest.approx(before["M"])
+    narrowed = {entry["count"]: entry["range"] for entry in record["narrowed_before"]}
+    scope = disclosure._scope([SCHOOL], "2026-01-01", "2026-06-30")
+    assert narrowed[f"I|{scope}|gender|X|search"] == [0, 5]
+    assert all(entry["described"] for entry in record["narrowed_before"])
+    statement = second_pub["parameters"]["disclosure_statement"]
+    assert f"except {len(narrowed)} count" in statement and "narrows no further" in statement
+    line = audit_summary(record, 10)
+    assert f"{len(narrowed)} count" in line and "already narrowed by earlier reports" in line
+    # The counts it protects itself keep ranges of k.
+    assert record["narrowest_interval"] >= 10
+
+
+def test_a_count_earlier_publications_did_not_narrow_is_not_excused():
+    """The same second half, published after a half audited with the year's withheld values:
+    nothing was narrowed before, every count of 1..10 keeps a range of 10 and the guarantee
+    sentence has no exception."""
+    year, half = year_and_half()
+    year_pub, year_record = suppress_report_audited(year, 10)
+    half_pub, half_record = suppress_report_audited(half, 10,
+                                                    earlier=[(year_pub, year_record, year)])
+    second = gender_report((dt.date(2026, 1, 1), YEAR[1]), {"F": 15, "M": 3, "X": 2},
+                           {"F": 30, "M": 40, "X": 5})
+    earlier = [(year_pub, year_record, year), (half_pub, half_record, half)]
+    second_pub, record = suppress_report_audited(second, 10, earlier=earlier)
+    assert record["narrowed_before"] == []
+    assert "except" not in second_pub["parameters"]["disclosure_statement"]
+    for g, (lo, hi) in second_half_ranges(year_pub, half_pub, second_pub).items():
+        if g != "F":
+            assert hi - lo >= 10 - 1e-6, f"second-half {g} searched is within [{lo}, {hi}]"
 
 
 def test_each_solve_is_given_the_audits_remaining_time_on_the_solvers_own_clock(monkeypatch):
@@ -229,3 +289,23 @@ def test_the_second_half_that_two_reports_give_never_has_withheld_groups_adding_
         assert not (len(hidden) >= 2 and 1 <= sum(truth[g] for g in hidden) <= 10), (
             f"the second half's {hidden} add up to {sum(truth[g] for g in hidden)}")
     assert record["narrowest_interval"] >= 10
+
+
+def test_a_part_beside_a_withheld_count_of_its_tiling_is_withheld_from_the_start():
+    """The year = its first half + its second half, line by line. The year withheld the boys'
+    count and the first half showed it: the second half's would give the year's by subtraction,
+    so it is withheld before anything else is chosen, naming the count it keeps company. Where
+    the year and the first half both show a count, the second half's is left to the audit; a
+    total (expensive) is no exception; an order relation (four counts, two each way) is not a
+    tiling."""
+    y, h, s = ("I|1@2025-07-01..2026-06-30|gender|{}|search",
+               "I|1@2025-07-01..2025-12-31|gender|{}|search",
+               "I|1@2026-01-01..2026-06-30|gender|{}|search")
+    across = [(((y.format(g), -1), (h.format(g), 1), (s.format(g), 1)), "eq")
+              for g in ("F", "M", "all")]
+    across.append((((y.format("X"), 1), (h.format("X"), -1), (s.format("X"), -1),
+                    (y.format("F"), 1)), "le"))
+    withheld = {y.format("M"), y.format("X"), h.format("all")}
+    candidates = {s.format(g) for g in ("F", "M", "X", "all")}
+    assert disclosure._inherited(across, withheld, candidates) == {
+        s.format("M"): y.format("M"), s.format("all"): h.format("all")}
