@@ -1330,11 +1330,13 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
 def _inherited(across, withheld: set[str], candidates: set[str]) -> dict[str, str]:
     """Counts of the new report withheld from the start because an earlier publication withheld
     a count they add up with (docs/methods.md, "Withheld in a whole, withheld in its parts"):
-    where periods or schools tile a whole (a year and its two halves), a part shown beside a
-    withheld count of the tiling would give that count by subtraction (or, with more withheld,
-    their sum), and what protected it in the earlier audit would be gone. Withheld in the year,
-    withheld in each half that the year's other half was published for; the audit may show
-    one again where the ranges allow ({count: the withheld count it keeps company})."""
+    where periods or schools tile a whole (a year and its two halves) and the new report gives
+    one count of the tiling, the one that completes it, that count shown beside a withheld one
+    would give it by subtraction (or, with more withheld, their sum), and what protected it in
+    the earlier audit would be gone. Withheld in the year, withheld in the second half that
+    completes it. Where the new report gives several counts of a tiling (a school's months
+    with the school's first half), the cover chooses among them. The audit may show one
+    again where the ranges allow ({count: the withheld count it keeps company})."""
     tilings = []
     for terms, _sense in across:
         if len(terms) < 3 or any(k_.startswith("X|") for k_, _ in terms):
@@ -1347,10 +1349,10 @@ def _inherited(across, withheld: set[str], candidates: set[str]) -> dict[str, st
     while changed:
         changed = False
         for keys in tilings:
+            mine = [k_ for k_ in keys if k_ in candidates]
             hidden = [k_ for k_ in keys if k_ in withheld or k_ in out]
-            shown = [k_ for k_ in keys if k_ in candidates and k_ not in withheld
-                     and k_ not in out]
-            if hidden and shown:
+            shown = [k_ for k_ in mine if k_ not in withheld and k_ not in out]
+            if len(mine) == 1 and hidden and shown:
                 out.update(dict.fromkeys(shown, hidden[0]))
                 changed = True
     return out

@@ -293,8 +293,9 @@ def test_the_second_half_that_two_reports_give_never_has_withheld_groups_adding_
 
 def test_a_part_beside_a_withheld_count_of_its_tiling_is_withheld_from_the_start():
     """The year = its first half + its second half, line by line. The year withheld the boys'
-    count and the first half showed it: the second half's would give the year's by subtraction,
-    so it is withheld before anything else is chosen, naming the count it keeps company. Where
+    count and the first half showed it: the second half's, which completes the tiling, would
+    give the year's by subtraction, so it is withheld before anything else is chosen, naming
+    the count it keeps company. Where
     the year and the first half both show a count, the second half's is left to the audit; a
     total (expensive) is no exception; an order relation (four counts, two each way) is not a
     tiling."""
@@ -309,3 +310,11 @@ def test_a_part_beside_a_withheld_count_of_its_tiling_is_withheld_from_the_start
     candidates = {s.format(g) for g in ("F", "M", "X", "all")}
     assert disclosure._inherited(across, withheld, candidates) == {
         s.format("M"): y.format("M"), s.format("all"): h.format("all")}
+    # A report that gives two counts of a tiling (the second half's two quarters, say) leaves
+    # the choice between them to the cover.
+    q1, q2 = (s.replace("2026-01-01..2026-06-30", p) for p in ("2026-01-01..2026-03-31",
+                                                                "2026-04-01..2026-06-30"))
+    quarters = [(((y.format("M"), -1), (h.format("M"), 1), (q1.format("M"), 1),
+                  (q2.format("M"), 1)), "eq")]
+    assert disclosure._inherited(quarters, withheld,
+                                 {q1.format("M"), q2.format("M")}) == {}
