@@ -609,7 +609,7 @@ class _Audit:
             if truth is None:
                 # Values withheld by an earlier snapshot are not known here: any feasible
                 # point serves as the reference instead (an LP without objective).
-                probe = _lp_solver(matrix, rhs, n_eq, n, 0, 0.0)
+                probe = _lp_solver(matrix, rhs, n_eq, n)
                 probe.setOptionValue("time_limit", max(self.deadline - time.monotonic(), 0.01))
                 self.lp_count += 1
                 probe.run()
@@ -617,25 +617,17 @@ class _Audit:
                     point = np.asarray(probe.getSolution().col_value[:n])
                     if np.all(point >= -1e-7):
                         truth = point
-        # With the true counts: one "up" and one "down" column per target,
-        # up_t <= x_t - truth_t and down_t <= truth_t - x_t, both at most k. They have no cost
-        # in the LPs of single targets, where (free below) they restrict nothing.
+        # With the true counts, the shared rounds keep each target within k of its true value
+        # (bounds on its column, lifted before the targets' own programs): "as far up as
+        # possible in total" is then "each up by as much as k". Narrowing the feasible set
+        # can only make fewer points feasible, never one that is not.
         t_cols = [col[t] for t in targets] if truth is not None else []
         m_t = len(t_cols)
+        solver = _lp_solver(matrix, rhs, n_eq, n)
         if m_t:
-            extra = []
-            for j, c in enumerate(t_cols):
-                extra += [(n_rows + j, n + j, 1.0), (n_rows + j, c, -1.0),
-                          (n_rows + m_t + j, n + m_t + j, 1.0), (n_rows + m_t + j, c, 1.0)]
-            e_r, e_c, e_v = zip(*extra, strict=True)
-            matrix = csc_matrix(
-                (np.concatenate([np.array(data, dtype=float), e_v]),
-                 (np.concatenate([np.array(ri, dtype=int), e_r]),
-                  np.concatenate([np.array(ci, dtype=int), e_c]))),
-                shape=(n_rows + 2 * m_t, n + 2 * m_t))
             tv = truth[t_cols]
-            rhs = np.concatenate([rhs, -tv, tv])
-        solver = _lp_solver(matrix, rhs, n_eq, n, 2 * m_t, float(certify_k))
+            solver.changeColsBounds(m_t, np.array(t_cols, dtype=np.int32),
+                                    np.maximum(tv - certify_k, 0.0), tv + certify_k)
         solver.setOptionValue("simplex_strategy", 1)
         solver.setOptionValue("presolve", "on")
         fresh = [True]
@@ -735,11 +727,11 @@ class _Audit:
             # without the other's move being held against it.
             rng = np.random.default_rng(len(targets))
             for rnd in range(CERTIFY_ROUNDS):
-                offset = n + m_t if rnd == 1 else n  # up, down, then up
                 chosen = left if rnd < 2 else left[rng.random(len(left)) < 0.5]
                 if not len(chosen):
                     continue
-                if run([offset + int(j) for j in chosen], True,
+                # Up (the sum of their values as great as it can be), down, then up.
+                if run([t_cols[int(j)] for j in chosen], rnd != 1,
                        "certification") != status.kOptimal:
                     break
                 x = np.asarray(solver.getSolution().col_value[:n])
@@ -752,6 +744,8 @@ class _Audit:
                 left = still
                 if not len(left) or stale >= 3 or (rnd >= 2 and proved < few):
                     break
+            solver.changeColsBounds(m_t, np.array(t_cols, dtype=np.int32), np.zeros(m_t),
+                                    np.full(m_t, highspy.kHighsInf))
         index = {t: j for j, t in enumerate(targets)}
         full_truth = None  # the true counts of the part, when all are known and feasible
         if truth is not None:
@@ -772,13 +766,6 @@ class _Audit:
                 self.witness[target] = (col, low_point, high_point)
 
         for target in targets:
-            if m_t and not proven()[index[target]]:
-                # Its own capped move up first (at most k above its true value): a shorter
-                # program than its greatest value, and enough when it reaches k.
-                if run([n + index[target]], True, target) == status.kOptimal:
-                    x = np.asarray(solver.getSolution().col_value[:n])
-                    if np.all(x >= -1e-7):
-                        seen(x)
             if m_t and proven()[index[target]]:
                 j = index[target]
                 out[target] = (float(lowv[j]), float(highv[j]))
@@ -814,17 +801,15 @@ class _Audit:
         return out
 
 
-def _lp_solver(matrix, rhs, n_eq: int, n: int, n_extra: int, extra_upper: float):
+def _lp_solver(matrix, rhs, n_eq: int, n: int):
     """A HiGHS instance holding `matrix` x (= rhs on the first n_eq rows, <= rhs on the
-    others), the first n columns >= 0, the n_extra further columns free below and at most
-    extra_upper; no objective yet."""
-    n_cols, n_all = n + n_extra, len(rhs)
+    others), the n columns >= 0; no objective yet."""
+    n_all = len(rhs)
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_all
-    lp.col_cost_ = np.zeros(n_cols)
-    lp.col_lower_ = np.concatenate([np.zeros(n), np.full(n_extra, -highspy.kHighsInf)])
-    lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf),
-                                    np.full(n_extra, extra_upper)])
+    lp.num_col_, lp.num_row_ = n, n_all
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.full(n, highspy.kHighsInf)
     lp.row_lower_ = np.concatenate([rhs[:n_eq], np.full(n_all - n_eq, -highspy.kHighsInf)])
     lp.row_upper_ = rhs
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
