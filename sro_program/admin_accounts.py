@@ -27,6 +27,7 @@ User = get_user_model()
 
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
 SELF_LOCKED_FIELDS = ("groups", "is_staff", "is_active", "is_superuser", "user_permissions")
+FACT_FIELDS = ("last_login", "date_joined")
 
 
 def grantable_groups(user):
@@ -83,7 +84,9 @@ class AccountAdmin(UserAdmin):
         return trimmed
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        # When an account last signed in and when it was made are facts, not settings: shown,
+        # never edited (their split date and time boxes had no names of their own, either).
+        fields = list(super().get_readonly_fields(request, obj)) + list(FACT_FIELDS)
         if obj is not None and obj.pk == request.user.pk:
             fields += [f for f in SELF_LOCKED_FIELDS if f not in fields]
         return fields

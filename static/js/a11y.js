@@ -80,16 +80,33 @@
     var selects = root.querySelectorAll("select.admin-autocomplete");
     Array.prototype.forEach.call(selects, function (select) {
       var box = select.nextElementSibling;
+      if (!box || !box.classList.contains("select2")) return;
       var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
-      if (!box || !box.classList.contains("select2") || !label) return;
-      if (!label.id) label.id = select.id + "-label";
-      var name = label.textContent.replace(/:\s*$/, "").trim();
       var combo = box.querySelector(".select2-selection");
       var shown = box.querySelector(".select2-selection__rendered");
-      if (combo) combo.setAttribute("aria-labelledby", label.id);
-      if (shown) shown.setAttribute("aria-label", name);
+      if (label) {
+        if (!label.id) label.id = select.id + "-label";
+        if (combo) combo.setAttribute("aria-labelledby", label.id);
+        if (shown) shown.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+      } else if (select.getAttribute("aria-label")) {
+        // A row of a tabular inline has no label element: its field is named by aria-label.
+        if (combo) combo.setAttribute("aria-label", select.getAttribute("aria-label"));
+        if (shown) shown.setAttribute("aria-label", select.getAttribute("aria-label"));
+      }
     });
   }
+  // 5. The help icon of Django's two-list chooser (`filter_horizontal`) is a span with an
+  //    aria-label, a name that a span without a role may not carry (ARIA 1.2): it is an
+  //    image of a question mark, so it is given that role. The chooser is built on load.
+  function nameHelpIcons(root) {
+    var icons = root.querySelectorAll(".help-tooltip[aria-label]:not([role])");
+    Array.prototype.forEach.call(icons, function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+  window.addEventListener("load", function () {
+    setTimeout(function () { nameHelpIcons(document); }, 0);
+  });
   // The admin builds them in a jQuery "ready" handler, which jQuery runs later than the
   // page's load event at times: ours is queued after it, and the load event is a fallback.
   if (window.django && window.django.jQuery) {
