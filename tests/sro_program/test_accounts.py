@@ -157,3 +157,19 @@ def test_district_admin_unlocks_a_locked_out_user(as_user, district_admin):
 def test_other_roles_cannot_manage_accounts(as_user, staff_a, superintendent):
     for user in (staff_a, superintendent):
         assert as_user(user).get(ADD).status_code in (302, 403)
+
+
+def test_last_sign_in_and_date_joined_are_shown_not_edited(as_user, district_admin):
+    """They are facts about the account: a posted value is ignored."""
+    user = UserFactory(username="clerk")
+    joined = user.date_joined
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    client = as_user(district_admin)
+    page = client.get(url).content.decode()
+    assert 'name="date_joined_0"' not in page and 'name="last_login_0"' not in page
+    response = client.post(url, change_data(user, date_joined_0="2001-01-01",
+                                            last_login_0="2001-01-01",
+                                            last_login_1="08:00:00"))
+    assert response.status_code == 302, response.context["errors"]
+    user.refresh_from_db()
+    assert user.date_joined == joined and user.last_login is None
