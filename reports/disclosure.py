@@ -475,6 +475,10 @@ class _Audit:
         self.need: dict[str, int] = {}
         # Sums two publications give together (`_difference_sums`), by each count in them.
         self.pairs_of: dict[str, list] = {}
+        # The sums of the reports, by each count in them (`_exposed`), and the withheld counts
+        # the shown ones give exactly (`_given`), for showing complements again.
+        self.sums_of: dict[str, list] = defaultdict(list)
+        self.given: dict[str, int] = {}
         # Per audited count: (column of each count of its part, a feasible point where it
         # takes its least value in its range, one where it takes its greatest).
         self.witness: dict[str, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}
@@ -871,7 +875,9 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             cost[k_] = max(cost.get(k_, 0), c)
         for k_, sib in mm.siblings.items():
             siblings[k_] |= sib
-    own = list(dict.fromkeys(models[0].relations))  # the new report's own sums
+    # The sums of every report, the new one's first (an earlier report's line whose withheld
+    # groups the new one would give by pinning its withheld total counts too).
+    own = [r for r in dict.fromkeys(r for mm in models for r in mm.relations) if r[1] == "eq"]
     differences = _difference_sums(models)  # and the sums two publications give together
     pairs_of: dict[str, list] = defaultdict(list)
     for pairs in differences:
@@ -904,6 +910,7 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         reasons[add] = target
     ok: set[str] = set()
     dirty: set[str] | None = None  # None: audit every component
+    before: set | None = None  # sums exposed by the earlier reports alone
 
     def hold(pick: str, why: str, dirty: set[str]) -> None:
         """Withhold `pick` (with its students or instances partner), protecting `why`."""
@@ -939,15 +946,24 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             # A sum whose withheld parts add up to 1..k with everything else shown gives that
             # count of students (or interactions) exactly, though each part has its range:
             # one more part is withheld, the cheapest, and the audit runs again.
-            exposed = [terms for terms, sense in own if sense == "eq"
-                       and _exposed(terms, withheld, values, k)]
+            # A withheld count the shown ones give exactly (a line's total, by another line shown
+            # in full) is as good as shown here. Sums so exposed whatever this report withholds
+            # were exposed by the reports before it, and are left as they are.
+            given = _given(audit, withheld)
+            if before is None:
+                everything = withheld | candidates
+                unknown = everything - _given(audit, everything).keys()
+                before = {terms for terms, _ in own if _exposed(terms, unknown, values, k)}
+            unknown = withheld - given.keys()
+            exposed = [terms for terms, _ in own if terms not in before
+                       and _exposed(terms, unknown, values, k)]
             exposed_pairs = [pairs for pairs in differences
-                             if _exposed_pairs(pairs, withheld, values, k) is not None]
+                             if _exposed_pairs(pairs, unknown, values, k) is not None]
             if not exposed and not exposed_pairs:
                 break
             dirty = set()
             for pairs in exposed_pairs:
-                add = _settle_pairs(pairs, withheld, candidates, values, cost, k)
+                add = _settle_pairs(pairs, unknown, candidates, values, cost, k)
                 if add is None:
                     raise AuditError(
                         "This report cannot be published: with the reports already published "
@@ -958,10 +974,15 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                 hold(add, next((j for pair in pairs for j in pair[:2]
                                 if j in withheld and j in protect_keys), add), dirty)
             for terms in exposed:
-                if not _exposed(terms, withheld, values, k):
+                if not _exposed(terms, withheld - _given(audit, withheld).keys(), values, k):
                     continue  # a part withheld for an earlier sum settled this one too
+                # One more part of the sum, or else a count that gives one of its withheld
+                # parts (a shown group of the line that gives the total).
                 options = sorted((cost.get(j, 1.0), j) for j, _ in terms
                                  if j in candidates and j not in withheld)
+                if not options:
+                    options = sorted((cost.get(j, 1.0), j) for j in _givers(
+                        audit, [j for j, _ in terms], given, candidates, withheld))
                 if not options:
                     raise AuditError(
                         "This report cannot be published: the counts withheld in the sum "
@@ -1001,6 +1022,11 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                                  "nothing was published.")
             hold(pick, target, dirty)
     audit.pairs_of = pairs_of
+    for terms, _ in own:
+        if terms not in (before or set()):
+            for j, _c in terms:
+                audit.sums_of[j].append(terms)
+    audit.given = _given(audit, withheld)
     _reshow(audit, withheld, protect_keys, reasons, siblings, values, cost, intervals, k,
             budget=RESHOW_WORK)
     # A complement that the other figures pin to one value protects nothing and only looks
@@ -1041,6 +1067,47 @@ def _exposed(terms, hidden: set[str], values, k: int) -> bool:
     if any(v is None for v in vals):
         return False
     return 1 <= sum(abs(c) * v for (_, c), v in zip(parts, vals, strict=True)) <= k
+
+
+def _given(audit: _Audit, hidden: set[str], known: dict[str, int] | None = None,
+           start=None) -> dict[str, int]:
+    """The withheld counts that the shown ones give exactly through equations, one unknown at
+    a time ({count: the relation that gives it}): a line's withheld total when another line
+    of the same total is shown in full, then what that total gives in turn. `known`: counts
+    already found given; `start`: look only from the relations of these counts (those just
+    shown)."""
+    given = dict(known or {})
+    queue = (list(range(len(audit.relations))) if start is None
+             else [r for k_ in start for r in audit.by_key.get(k_, ())])
+    while queue:
+        r = queue.pop()
+        terms, sense = audit.relations[r]
+        if sense != "eq":
+            continue
+        unknown = [k_ for k_, _ in terms if k_ in hidden and k_ not in given]
+        if len(unknown) == 1:
+            given[unknown[0]] = r
+            queue.extend(audit.by_key[unknown[0]])
+    return given
+
+
+def _givers(audit: _Audit, keys, given: dict[str, int], candidates, withheld) -> set[str]:
+    """The counts this report shows (and may withhold) in the relations that give `keys`
+    exactly, following given counts back to what gives them."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    stack = [j for j in keys if j in given]
+    while stack:
+        j = stack.pop()
+        if j in seen:
+            continue
+        seen.add(j)
+        for kk, _ in audit.relations[given[j]][0]:
+            if kk in candidates and kk not in withheld:
+                out.add(kk)
+            elif kk in given and kk != j:
+                stack.append(kk)
+    return out
 
 
 def _difference_sums(models: list[Model]) -> list[list[tuple[str, str, int]]]:
@@ -1523,21 +1590,26 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
         if key in failed or audit.work >= stop:
             return False
         trial = withheld - key
+        # What the group shown would give exactly, through equations, besides itself.
+        given = _given(audit, trial, known=audit.given, start=group)
+        unknown = trial - given.keys()
+        for j in [*group, *(j for j in given if j not in audit.given)]:
+            if any(_exposed(terms, unknown, values, k) for terms in audit.sums_of.get(j, ())):
+                failed.add(key)  # a sum of withheld counts of 1..k would be given
+                return False
+            if any(_exposed_pairs(pairs, unknown, values, k) is not None
+                   for pairs in audit.pairs_of.get(j, ())):
+                failed.add(key)  # with an earlier report, a sum of rests of 1..k
+                return False
         near: set[str] = set()  # the withheld counts in the group's relations
         for g in group:
             for r in audit.by_key[g]:
                 terms, sense = audit.relations[r]
                 left = {kk for kk, _ in terms if kk in trial}
-                if sense == "eq" and (
-                        (len(left) == 1 and not left.isdisjoint(protect_keys))
-                        or _exposed(terms, trial, values, k)):
-                    failed.add(key)  # an equation would give that count (or sum) exactly
+                if sense == "eq" and len(left) == 1 and not left.isdisjoint(protect_keys):
+                    failed.add(key)  # an equation would give that count exactly
                     return False
                 near |= left
-            if any(_exposed_pairs(pairs, trial, values, k) is not None
-                   for pairs in audit.pairs_of.get(g, ())):
-                failed.add(key)  # with an earlier report, a sum of rests of 1..k
-                return False
         affected = [t for t in targets if t in trial and moved(t, group)]
         if affected and not solve:
             return False
@@ -1598,6 +1670,7 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
         for g in group:
             reasons.pop(g, None)
         intervals.update(new)
+        audit.given = given
         return True
 
     # First the complements that can be shown without a linear program, then the others.

@@ -148,13 +148,20 @@ def test_a_year_and_its_first_half_do_not_give_away_the_second_half():
 
 def exposed_line_sums(raw: dict, pub: dict, k: int) -> list[str]:
     """Lines of the published report whose withheld groups (two or more) add up to 1..k while
-    the line's total and every other group are shown: a reader subtracts and has that count."""
+    the line's total and every other group are shown: a reader subtracts and has that count.
+    A withheld total counts as shown when another line of the same measure is shown in full
+    and adds up to it."""
     found = []
     for field in ("instances", "students"):
         totals = {t["measure"]: t[field] for t in pub["totals"]}
+        true_totals = {t["measure"]: t[field] for t in raw["totals"]}
         lines: dict[tuple[str, str], list[tuple[dict, dict]]] = {}
         for shown, true in zip(pub["groups"], raw["groups"], strict=True):
             lines.setdefault((shown["dimension"], shown["measure"]), []).append((shown, true))
+        for (_dimension, measure), entries in lines.items():
+            if (totals.get(measure) is None and all(e[field] is not None for e, _ in entries)
+                    and sum(e[field] for e, _ in entries) == true_totals.get(measure)):
+                totals[measure] = true_totals[measure]  # given by this line
         for (dimension, measure), entries in lines.items():
             hidden = [true[field] for shown, true in entries if shown[field] is None]
             if totals.get(measure) is None or len(hidden) < 2:
@@ -200,3 +207,33 @@ def test_no_random_report_exposes_a_sum_of_withheld_groups(students, k):
     raw = compute_report(build_counts(students, 3), min_cell=k)
     pub, _record = suppress_report_audited(raw, k)
     assert exposed_line_sums(raw, pub, k) == []
+
+
+def test_a_withheld_total_that_another_line_gives_does_not_hide_a_small_sum():
+    """Found by an attack on the demo district's second half, published after the year, its
+    first half and one school: referrals to school administration, total withheld (as the
+    year's was), gender shown in full (14 + 37 + 0 = 51, so the total is 51 all the same),
+    Hispanic 41 shown, and the six other races (1 + 1 + 3 + 3 + 1 + 1) withheld, each with a
+    range of 10 but adding up to 51 - 41 = 10 exactly. A withheld count the shown ones give is
+    as good as shown: one more count is withheld, and the sum is no longer given."""
+    m = disclosure.Model(k=10)
+    total = m.cell("T", 51, ("total",))
+    gender = {g: m.cell(f"G|{g}", v, ("gender", g)) for g, v in (("F", 14), ("M", 37),
+                                                                   ("X", 0))}
+    races = {r: m.cell(f"R|{r}", v, ("race", r))
+             for r, v in (("H", 41), ("a", 1), ("b", 1), ("c", 3), ("d", 3), ("e", 1),
+                          ("f", 1))}
+    for line in (gender, races):
+        m.rel([(total, -1)] + [(j, 1) for j in line.values()], "eq")
+    small = {j for j in races.values() if 1 <= m.value[j] <= 10}
+    candidates = (set(gender.values()) | set(races.values())) - small
+    result = disclosure.protect([m], k=10, candidates=candidates, protect_keys=small,
+                                withheld=small | {total})
+    shown = {j: m.value[j] for j in m.value if j not in result.withheld}
+    total_known = shown.get(total) if total in shown else (
+        sum(shown[j] for j in gender.values()) if all(j in shown for j in gender.values())
+        else None)
+    hidden_races = [j for j in races.values() if j not in shown]
+    if total_known is not None:
+        rest = total_known - sum(shown[j] for j in races.values() if j in shown)
+        assert not 1 <= rest <= 10, f"the withheld races add up to {rest}: {hidden_races}"

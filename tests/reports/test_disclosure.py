@@ -100,7 +100,8 @@ def test_no_withheld_complement_could_be_shown(data, n_rows, n_cols, k):
     complements again"): showing any one count withheld beyond the counts of 1..k would
     leave some count of 1..k a range under k (checked by the independent LP audit), or would
     give a sum of two or more withheld counts of 1..k exactly ("Sums of withheld counts":
-    [[0, 0, 0], [1, 9, 11]] keeps its 11 withheld, as 21 - 11 would give 1 + 9 = 10)."""
+    [[0, 0, 0], [1, 9, 11]] keeps its 11 withheld, as 21 - 11 would give 1 + 9 = 10), also
+    through a withheld count that a line gives."""
     cells = data.draw(st.lists(st.lists(st.integers(0, 40), min_size=n_cols, max_size=n_cols),
                                min_size=n_rows, max_size=n_rows))
     rows = [sum(r) for r in cells]
@@ -117,14 +118,29 @@ def test_no_withheld_complement_could_be_shown(data, n_rows, n_cols, k):
         return
 
     def exposed(published, row_totals, col_totals, grand_total) -> bool:
-        """A shown total whose withheld parts (two or more, the others shown) add up to 1..k."""
-        lines = [(row_totals[i], published[i]) for i in range(n_rows)]
-        lines += [(col_totals[j], [r[j] for r in published]) for j in range(n_cols)]
-        lines += [(grand_total, row_totals), (grand_total, col_totals)]
-        for total, parts in lines:
-            hidden = [p for p in parts if p is None]
-            if total is not None and len(hidden) >= 2:
-                if 1 <= total - sum(p for p in parts if p is not None) <= k:
+        """A known total whose withheld parts (two or more, the others known) add up to 1..k;
+        a withheld count is known when a line gives it (the only one withheld there)."""
+        known = {(i, j): v for i, r in enumerate(published) for j, v in enumerate(r)}
+        known.update({(i, n_cols): v for i, v in enumerate(row_totals)})
+        known.update({(n_rows, j): v for j, v in enumerate(col_totals)})
+        known[(n_rows, n_cols)] = grand_total
+        lines = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
+        lines += [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
+        changed = True
+        while changed:  # a line (parts, then its total) with one count unknown gives it
+            changed = False
+            for line in lines:
+                unknown = [p for p in line if known[p] is None]
+                if len(unknown) == 1:
+                    parts = sum(known[p] for p in line[:-1] if known[p] is not None)
+                    known[unknown[0]] = (known[line[-1]] - parts if unknown[0] != line[-1]
+                                         else parts)
+                    changed = True
+        for line in lines:
+            hidden = [p for p in line[:-1] if known[p] is None]
+            if known[line[-1]] is not None and len(hidden) >= 2:
+                if 1 <= known[line[-1]] - sum(known[p] for p in line[:-1]
+                                              if known[p] is not None) <= k:
                     return True
         return False
 
