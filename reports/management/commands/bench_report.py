@@ -390,10 +390,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Joint audit: publishing was refused: {refused}")
             times["joint"] = float("inf")
         else:
+            before = len(joint.audit.get("narrowed_before") or ())
             self.stdout.write(
                 f"Joint audit + publish, second half with {len(joint.audited_with)} earlier "
                 f"snapshots: {times['joint']:.2f} s ({joint.counts_withheld} counts withheld, "
-                f"narrowest range {joint.narrowest_interval})")
+                f"narrowest range {joint.narrowest_interval}, complements "
+                f"{joint.audit['complements_withheld']} of {joint.audit['counts_above_k']} "
+                f"counts above k, {before} already narrowed by the earlier snapshots)")
         big = Interaction.objects.countable().filter(school_year=year).count() > 200_000
         return [
             (f"audit + publish of the year under {15 if big else 5} s",
