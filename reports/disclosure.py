@@ -893,7 +893,10 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
         values[rest] = value
     new_rests = {r for r in rests if r not in protect_keys}
     protect_keys = set(protect_keys) | set(rests)
-    withheld = set(withheld) | set(rests)  # never shown
+    # Never shown: the rests, and the other schools' lines (`_across`), which no report shows.
+    shown_somewhere = {k_ for mm in models for k_ in mm.value}
+    unpublished = {k_ for terms, _ in across for k_, _ in terms if k_ not in shown_somewhere}
+    withheld = set(withheld) | set(rests) | unpublished
     known = {k_: v for k_, v in values.items() if k_ not in withheld}
     audit = _Audit(relations, known, start + time_limit, truth=values)
     intervals: dict[str, tuple[float, float]] = {}
@@ -1283,6 +1286,28 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
         else:
             add([(part, 1), (whole, -1)], "le")
 
+    others: dict[tuple[str, str], set[str]] = defaultdict(set)  # (whole, rest scope): keys
+
+    def other_schools(whole: str, left: frozenset, parts: list[str]) -> None:
+        """Whole = its published schools + the others (no publication shows them): the
+        others' line is a count of its own (`I|<the other schools>@period|...`, the key a
+        later report of those schools will have), protected when 1..k and made by the new
+        publication. Its value, when known, goes into `values`."""
+        whole_scope = _scope_of(whole)
+        scope = f"{','.join(sorted(left))}@{whole_scope.partition('@')[2]}"
+        rest = _rescope(whole, whole_scope, scope)
+        a, bs = values.get(whole), [values.get(p) for p in parts]
+        value = a - sum(bs) if a is not None and None not in bs else None
+        if rest in owners or (value is not None and value < 0):
+            return  # published after all, or the data changed between publications
+        out.append((((whole, -1), *((p, 1) for p in parts), (rest, 1)), "eq"))
+        others[(whole_scope, scope)].add(rest)
+        if value is not None:
+            values.setdefault(rest, value)
+        made = any(0 in owners[k_] for k_ in (whole, *parts))
+        if rest in protected or (made and value is not None and 1 <= value <= k):
+            rests[rest] = (value, whole, parts[0])
+
     def rests_inside(kind, keys, whole, inside, tilings) -> None:
         # A part of a tiling leaves as rest the sum of the other parts, which the tiling's
         # relation already gives (instances and incident counts); students' rests are new.
@@ -1352,6 +1377,33 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                     nested.add((_scope_of(keys[whole]), _scope_of(keys[p])))
                     if p in tiled:
                         tiled_pairs.add((keys[whole], keys[p]))
+                if tilings_of is sets_tiling and kind in _ADDITIVE_KINDS and not tilings:
+                    # Schools published one by one: the district minus them is the line of
+                    # the schools not yet published, a count of its own.
+                    chosen: list[frozenset] = []
+                    covered: set[str] = set()
+                    for p in sorted(inside, key=lambda s_: (-len(s_), sorted(s_))):
+                        if covered.isdisjoint(p):
+                            chosen.append(p)
+                            covered |= p
+                    if len(chosen) >= 2:
+                        other_schools(keys[whole], whole - covered, [keys[p] for p in chosen])
+    # The other schools' lines relate as the whole's do (a line adds up to its total, an
+    # arrest is a contact), where every count is shown or is one of the other schools'.
+    for (whole_scope, scope), theirs in sorted(others.items()):
+        for mm in models:
+            for terms, sense in mm.relations:
+                if any(_scope_of(j) != whole_scope for j, _ in terms):
+                    continue
+                moved = [(_rescope(j, whole_scope, scope), c) for j, c in terms]
+                if (any(j in theirs for j, _ in moved)
+                        and all(j in theirs or j in owners for j, _ in moved)):
+                    vals = [values.get(j) for j, _ in moved]
+                    if None not in vals:
+                        total = sum(c * v for (_, c), v in zip(moved, vals, strict=True))
+                        if total > 0 or (sense == "eq" and total != 0):
+                            continue  # not true of the data: no reader relies on it
+                    out.append((tuple(moved), sense))
     # What is in a whole and not in its part keeps the order of its own counts: students
     # there are at most the instances there (each has one), an arrest there is a contact
     # there. So a <= b in each publication gives a(whole) - a(part) <= b(whole) - b(part) when

@@ -318,3 +318,86 @@ def test_a_part_beside_a_withheld_count_of_its_tiling_is_withheld_from_the_start
                   (q2.format("M"), 1)), "eq")]
     assert disclosure._inherited(quarters, withheld,
                                  {q1.format("M"), q2.format("M")}) == {}
+
+
+SCHOOLS = {"33671570000011": "Alpha High School", "33671570000012": "Beta High School",
+           "33671570000013": "Gamma High School"}
+
+
+def schools_report(schools: dict[str, dict[str, dict[str, int]]]):
+    """A report of some schools (their searches and contacts by gender, instances equal
+    students), the district's when it has all three."""
+    groups: dict = {g: {} for g in ("F", "M", "X")}
+    totals: dict = {}
+    per_school: dict = {}
+    for cds, rows in schools.items():
+        for m, by_gender in rows.items():
+            for g, v in by_gender.items():
+                a, _ = groups[g].get(m, (0, 0))
+                groups[g][m] = (a + v, a + v)
+            n = sum(by_gender.values())
+            per_school.setdefault(cds, {})[m] = (n, n)
+            a, _ = totals.get(m, (0, 0))
+            totals[m] = (a + n, a + n)
+    counts = ReportCounts(
+        school_year="2025-26", date_from=YEAR[0], date_to=YEAR[1],
+        schools=[(cds, SCHOOLS[cds]) for cds in schools], totals=totals,
+        groups={"gender": groups}, schools_counts=per_school,
+        enrollment={"gender": {"F": 900 * len(schools), "M": 880 * len(schools),
+                               "X": 20 * len(schools)}},
+        school_enrollment={cds: {"all": {"all": 1800}} for cds in schools},
+    )
+    return compute_report(counts)
+
+
+def test_schools_published_one_by_one_do_not_give_the_last_one_away():
+    """The district, then two of its three schools: the district's girls searched (70) minus
+    the two schools' (30 and 37) would be the third school's (3), a count no report shows.
+    The second school's audit knows the line of the schools not yet published and protects
+    it: a reader's subtraction leaves it a range of at least 10."""
+    a, b, c = SCHOOLS
+    data = {
+        a: {"contact": {"F": 60, "M": 70, "X": 12}, "search": {"F": 30, "M": 35, "X": 11}},
+        b: {"contact": {"F": 65, "M": 72, "X": 14}, "search": {"F": 37, "M": 33, "X": 12}},
+        c: {"contact": {"F": 20, "M": 25, "X": 11}, "search": {"F": 3, "M": 14, "X": 13}},
+    }
+    district, record = suppress_report_audited(schools_report(data), 10)
+    earlier = [(district, record, schools_report(data))]
+    first, first_record = suppress_report_audited(schools_report({a: data[a]}), 10,
+                                                   earlier=earlier)
+    earlier.append((first, first_record, schools_report({a: data[a]})))
+    second, second_record = suppress_report_audited(schools_report({b: data[b]}), 10,
+                                                     earlier=earlier)
+    # A reader's own linear program: the three published search lines (each adds up to its
+    # total where shown), the third school's line as unknowns (district minus the two, group
+    # by group, each at most its enrolment, adding up to its total where the district's school
+    # rows show it).
+    lines = [search_line(pub) for pub in (district, first, second)]
+    shown_c = next((row["instances"] for row in district["schools"]
+                    if row["school"] == c and row["measure"] == "search"), None)
+    groups = ["F", "M", "X"]
+    cap = {"F": 900, "M": 880, "X": 20}
+    # Variables: each published line's three groups, then the third school's three.
+    bounds = [(line[g], line[g]) if line[g] is not None else (0, 3 * cap[g])
+              for line in lines for g in groups] + [(0, cap[g]) for g in groups]
+    a_eq, b_eq = [], []
+    for i, line in enumerate(lines):
+        if line["all"] is not None:
+            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(12)])
+            b_eq.append(line["all"])
+    for i in range(3):  # district = first + second + third, group by group
+        a_eq.append([-1 if j == i else 1 if j in (3 + i, 6 + i, 9 + i) else 0
+                     for j in range(12)])
+        b_eq.append(0)
+    if shown_c is not None:
+        a_eq.append([1 if j >= 9 else 0 for j in range(12)])
+        b_eq.append(shown_c)
+    for i, g in enumerate(groups):
+        if not 1 <= data[c]["search"][g] <= 10:
+            continue
+        cost = [1 if j == 9 + i else 0 for j in range(12)]
+        lo = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
+        hi = -linprog([-v for v in cost], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                      method="highs").fun
+        assert hi - lo >= 10 - 1e-6, f"the third school's {g} searched is within [{lo}, {hi}]"
+    assert any(key.startswith(f"I|{c}@") for key in second_record["protected"])
