@@ -1044,7 +1044,11 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
             if comp is None:  # not worth its cost in a large component
                 exact = False
                 break
-            lo, hi = audit.intervals(comp, [g])[g]
+            try:
+                lo, hi = audit.intervals(comp, [g])[g]
+            except AuditError:  # out of time: it stays withheld, which is always safe
+                exact = False
+                break
             if math.isinf(hi) or hi - lo > 1e-6:
                 exact = False
                 break

@@ -401,3 +401,23 @@ def test_schools_published_one_by_one_do_not_give_the_last_one_away():
                       method="highs").fun
         assert hi - lo >= 10 - 1e-6, f"the third school's {g} searched is within [{lo}, {hi}]"
     assert any(key.startswith(f"I|{c}@") for key in second_record["protected"])
+
+
+def test_running_out_of_time_while_showing_pinned_complements_keeps_them_withheld(monkeypatch):
+    """The last step (a complement pinned to one value is shown again) runs after the counts
+    are protected: if the time runs out there, the complements stay withheld, which is always
+    safe, and the report is published rather than refused."""
+    year, _ = year_and_half()
+    expected, _ = suppress_report_audited(year, 10)
+    real = disclosure._Audit.intervals
+
+    def late(self, comp, targets, certify_k=0, fail_fast=False):
+        if not certify_k:  # only that last step asks for exact ranges without a k
+            raise disclosure.AuditError("The disclosure audit ran out of time")
+        return real(self, comp, targets, certify_k, fail_fast)
+
+    monkeypatch.setattr(disclosure._Audit, "intervals", late)
+    pub, record = suppress_report_audited(year, 10)
+    assert record["narrowest_interval"] >= 10
+    shown = search_line(pub)
+    assert all(v is None or v == search_line(expected)[g] for g, v in shown.items())
