@@ -1678,7 +1678,7 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
                     covered |= sub
                     parts.append(sub)
         affected = [t for t in affected if t in covered]  # others are not linked to it
-        if len(affected) > _RESHOW_AFFECTED:
+        if len(affected) > _RESHOW_AFFECTED or len(covered) > _RESHOW_PART:
             failed.add(key)  # auditing thousands again costs more than one count shown gains
             return False
         saved = {t: audit.witness.get(t) for t in affected}
@@ -1747,6 +1747,8 @@ def _reshow_until(audit: _Audit, withheld: set[str], protect_keys: set[str],
 #: counts of 1..k again (a part of thousands, where two or more publications overlap): seconds
 #: for one count shown.
 _RESHOW_AFFECTED = 1_000
+#: Nor in a part of more than this many withheld counts (each of its programs takes a second).
+_RESHOW_PART = 5_000
 
 #: Components larger than this take the cheapest candidate without trying it first.
 _TRIAL_LIMIT = 120
