@@ -1248,10 +1248,14 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
     by_schools: dict[tuple, dict[frozenset, str]] = defaultdict(dict)
     for k_ in owners:
         kind, _, rest = k_.partition("|")
-        if kind not in _LINKED_KINDS:
+        if kind not in _LINKED_KINDS and kind != "E":
             continue
         scope, _, line = rest.partition("|")
         schools, _, period = scope.partition("@")
+        if kind == "E":  # enrolment: one count per school year, adding up over schools
+            if schools and period:
+                by_schools[(kind, period, line)][frozenset(schools.split(","))] = k_
+            continue
         start, _, end = period.partition("..")
         if not (start and end and schools):
             continue
@@ -1270,7 +1274,7 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
         out.append((tuple(terms), sense))
 
     def relate(kind, whole, parts):
-        if kind in _ADDITIVE_KINDS:
+        if kind in _ADDITIVE_KINDS or kind == "E":
             add([(whole, -1)] + [(p, 1) for p in parts], "eq")
         else:
             add([(whole, 1)] + [(p, -1) for p in parts], "le")
@@ -1290,7 +1294,8 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
         else:
             add([(part, 1), (whole, -1)], "le")
 
-    others: dict[tuple[str, str], set[str]] = defaultdict(set)  # (whole, rest scope): keys
+    # (the whole's schools, the other schools): their keys
+    others: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def other_schools(whole: str, left: frozenset, parts: list[str]) -> None:
         """Whole = its published schools + the others (no publication shows them): the
@@ -1305,7 +1310,7 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
         if rest in owners or (value is not None and value < 0):
             return  # published after all, or the data changed between publications
         out.append((((whole, -1), *((p, 1) for p in parts), (rest, 1)), "eq"))
-        others[(whole_scope, scope)].add(rest)
+        others[(whole_scope.partition("@")[0], ",".join(sorted(left)))].add(rest)
         if value is not None:
             values.setdefault(rest, value)
         made = any(0 in owners[k_] for k_ in (whole, *parts))
@@ -1381,7 +1386,8 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                     nested.add((_scope_of(keys[whole]), _scope_of(keys[p])))
                     if p in tiled:
                         tiled_pairs.add((keys[whole], keys[p]))
-                if tilings_of is sets_tiling and kind in _ADDITIVE_KINDS and not tilings:
+                if (tilings_of is sets_tiling and (kind in _ADDITIVE_KINDS or kind == "E")
+                        and not tilings):
                     # Schools published one by one: the district minus them is the line of
                     # the schools not yet published, a count of its own.
                     chosen: list[frozenset] = []
@@ -1393,13 +1399,17 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                     if len(chosen) >= 2:
                         other_schools(keys[whole], whole - covered, [keys[p] for p in chosen])
     # The other schools' lines relate as the whole's do (a line adds up to its total, an
-    # arrest is a contact), where every count is shown or is one of the other schools'.
-    for (whole_scope, scope), theirs in sorted(others.items()):
+    # arrest is a contact, a count is at most its enrolment), where every count is shown or is
+    # one of the other schools'.
+    theirs = {j for keys_ in others.values() for j in keys_}
+    for whole_schools, left in sorted(others):
         for mm in models:
             for terms, sense in mm.relations:
-                if any(_scope_of(j) != whole_scope for j, _ in terms):
+                if any(_scope_of(j).partition("@")[0] != whole_schools for j, _ in terms):
                     continue
-                moved = [(_rescope(j, whole_scope, scope), c) for j, c in terms]
+                moved = [(_rescope(j, _scope_of(j),
+                                   f"{left}@{_scope_of(j).partition('@')[2]}"), c)
+                         for j, c in terms]
                 if (any(j in theirs for j, _ in moved)
                         and all(j in theirs or j in owners for j, _ in moved)):
                     vals = [values.get(j) for j, _ in moved]
