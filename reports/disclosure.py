@@ -1297,20 +1297,21 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
     # (the whole's schools, the other schools): their keys
     others: dict[tuple[str, str], set[str]] = defaultdict(set)
 
-    def other_schools(whole: str, left: frozenset, parts: list[str]) -> None:
-        """Whole = its published schools + the others (no publication shows them): the
-        others' line is a count of its own (`I|<the other schools>@period|...`, the key a
-        later report of those schools will have), protected when 1..k and made by the new
-        publication. Its value, when known, goes into `values`."""
+    def other_part(whole: str, scope: str, parts: list[str], register=None) -> None:
+        """Whole = its published parts + the rest (no publication shows it): the schools not
+        yet published, or the one period left. The rest is a count of its own (its key,
+        with `scope`, is the one a later report of it will have), protected when 1..k and
+        made by the new publication. Its value, when known, goes into `values`; `register`
+        files it for the relations below (the other schools')."""
         whole_scope = _scope_of(whole)
-        scope = f"{','.join(sorted(left))}@{whole_scope.partition('@')[2]}"
         rest = _rescope(whole, whole_scope, scope)
         a, bs = values.get(whole), [values.get(p) for p in parts]
         value = a - sum(bs) if a is not None and None not in bs else None
         if rest in owners or (value is not None and value < 0):
             return  # published after all, or the data changed between publications
         out.append((((whole, -1), *((p, 1) for p in parts), (rest, 1)), "eq"))
-        others[(whole_scope.partition("@")[0], ",".join(sorted(left)))].add(rest)
+        if register is not None:
+            others[register].add(rest)
         if value is not None:
             values.setdefault(rest, value)
         made = any(0 in owners[k_] for k_ in (whole, *parts))
@@ -1397,7 +1398,30 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                             chosen.append(p)
                             covered |= p
                     if len(chosen) >= 2:
-                        other_schools(keys[whole], whole - covered, [keys[p] for p in chosen])
+                        left = ",".join(sorted(whole - covered))
+                        period = _scope_of(keys[whole]).partition("@")[2]
+                        other_part(keys[whole], f"{left}@{period}", [keys[p] for p in chosen],
+                                   register=(_scope_of(keys[whole]).partition("@")[0], left))
+                if tilings_of is spans_tiling and kind in _ADDITIVE_KINDS and not tilings:
+                    # Periods published one by one (months): the year minus them, where that
+                    # leaves one period, is that period's line, a count of its own.
+                    chosen_p: list[tuple[str, str]] = []
+                    for p in sorted(inside, key=lambda p_: (p_[0] > p_[1], p_[0], p_[1])):
+                        if all(p[1] < q[0] or q[1] < p[0] for q in chosen_p):
+                            chosen_p.append(p)
+                    gaps: list[tuple[str, str]] = []
+                    day = whole[0]
+                    for p in sorted(chosen_p):
+                        if p[0] > day:
+                            gaps.append((day, (dt.date.fromisoformat(p[0])
+                                               - dt.timedelta(days=1)).isoformat()))
+                        day = next_day(p[1])
+                    if day <= whole[1]:
+                        gaps.append((day, whole[1]))
+                    if len(chosen_p) >= 2 and len(gaps) == 1:
+                        schools_ = _scope_of(keys[whole]).partition("@")[0]
+                        other_part(keys[whole], f"{schools_}@{gaps[0][0]}..{gaps[0][1]}",
+                                   [keys[p] for p in chosen_p])
     # The other schools' lines relate as the whole's do (a line adds up to its total, an
     # arrest is a contact, a count is at most its enrolment), where every count is shown or is
     # one of the other schools'.

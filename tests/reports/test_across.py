@@ -452,3 +452,43 @@ def test_schools_published_one_by_one_do_not_give_the_last_ones_enrolment_away()
     shown = [enrolment(pub) for pub, _, _ in earlier]
     assert None in shown, f"the third school enrols {shown[0] - shown[1] - shown[2]}"
     assert any(key.startswith(f"E|{c}@") for key in earlier[-1][1]["protected"])
+
+
+def test_periods_published_one_by_one_do_not_give_the_period_left_away():
+    """The year, then its first half and January to May: the year's girls searched (30) minus
+    the two reports' (15 and 12) would be June's (3), a count no report shows. The audit of the
+    second one knows June's line and protects it: a reader's own linear program (each line
+    adds up to its total where shown, the year is the three periods group by group) leaves
+    June's girls a range of at least 10."""
+    year = gender_report(YEAR, {"F": 30, "M": 40, "X": 12}, {"F": 60, "M": 80, "X": 20})
+    first = gender_report(HALF, {"F": 15, "M": 20, "X": 6}, {"F": 30, "M": 40, "X": 10})
+    spring = gender_report((dt.date(2026, 1, 1), dt.date(2026, 5, 31)),
+                           {"F": 12, "M": 15, "X": 4}, {"F": 25, "M": 32, "X": 7})
+    june = {"F": 3, "M": 5, "X": 2}
+    year_pub, year_record = suppress_report_audited(year, 10)
+    earlier = [(year_pub, year_record, year)]
+    first_pub, first_record = suppress_report_audited(first, 10, earlier=earlier)
+    earlier.append((first_pub, first_record, first))
+    spring_pub, spring_record = suppress_report_audited(spring, 10, earlier=earlier)
+    lines = [search_line(pub) for pub in (year_pub, first_pub, spring_pub)]
+    groups = ["F", "M", "X"]
+    cap = {"F": 900, "M": 880, "X": 20}
+    bounds = [(line[g], line[g]) if line[g] is not None else (0, cap[g])
+              for line in lines for g in groups] + [(0, cap[g]) for g in groups]
+    a_eq, b_eq = [], []
+    for i, line in enumerate(lines):
+        if line["all"] is not None:
+            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(12)])
+            b_eq.append(line["all"])
+    for i in range(3):  # the year = first half + January to May + June, group by group
+        a_eq.append([-1 if j == i else 1 if j in (3 + i, 6 + i, 9 + i) else 0
+                     for j in range(12)])
+        b_eq.append(0)
+    for i, g in enumerate(groups):
+        cost = [1 if j == 9 + i else 0 for j in range(12)]
+        lo = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
+        hi = -linprog([-v for v in cost], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                      method="highs").fun
+        assert lo <= june[g] <= hi
+        assert hi - lo >= 10 - 1e-6, f"June's {g} searched is within [{lo}, {hi}]"
+    assert any("@2026-06-01..2026-06-30|" in key for key in spring_record["protected"])
