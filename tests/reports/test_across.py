@@ -158,34 +158,45 @@ def test_counts_are_named_in_words_in_messages(key, words):
     assert disclosure.describe(key) == words
 
 
-def second_half_ranges(year_pub, half_pub, second_pub=None) -> dict[str, tuple[float, float]]:
-    """A reader's own linear program over the published search lines of the year, its first
-    half and (when given) its second half: each line adds up to its total, each group's year is
-    its two halves (instances add up), no count exceeds its enrolment. The range of each
-    group's second-half count."""
-    lines = [search_line(year_pub), search_line(half_pub)]
-    lines.append(search_line(second_pub) if second_pub is not None
-                 else dict.fromkeys(("F", "M", "X", "all")))
+def rest_line_ranges(lines, cap_factor: int = 1, rest_total=None, rest_line=None):
+    """A reader's own linear program over published search lines, a whole and disjoint parts
+    inside it, with the rest of the whole as unknowns (or as `rest_line` shows it): each line
+    adds up to its total where shown, the whole is its parts and the rest group by group, no
+    count exceeds its enrolment (`cap_factor` schools' worth for the whole and the parts),
+    and the rest's line adds up to `rest_total` when a report shows it. The range of each
+    group of the rest."""
     groups = ["F", "M", "X"]
     cap = {"F": 900, "M": 880, "X": 20}
-    bounds = [(line[g], line[g]) if line[g] is not None else (0, cap[g])
-              for line in lines for g in groups]  # year's three, half's, second half's
+    rest = rest_line or dict.fromkeys([*groups, "all"])
+    lines = [*lines, rest]
+    n = 3 * len(lines)  # each line's three groups, the rest's last
+    bounds = [(line[g], line[g]) if line[g] is not None
+              else (0, (1 if line is rest else cap_factor) * cap[g])
+              for line in lines for g in groups]
     a_eq, b_eq = [], []
     for i, line in enumerate(lines):
-        if line["all"] is not None:
-            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(9)])
-            b_eq.append(line["all"])
-    for i in range(3):  # year = first half + second half, group by group
-        a_eq.append([-1 if j == i else 1 if j in (3 + i, 6 + i) else 0 for j in range(9)])
+        total = line["all"] if line is not rest or rest_total is None else rest_total
+        if total is not None:
+            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(n)])
+            b_eq.append(total)
+    for i in range(3):  # whole = its parts + the rest, group by group
+        a_eq.append([-1 if j == i else 1 if j >= 3 and j % 3 == i else 0 for j in range(n)])
         b_eq.append(0)
     out = {}
     for i, g in enumerate(groups):
-        c = [1 if j == 6 + i else 0 for j in range(9)]
-        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
-        hi = -linprog([-v for v in c], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+        cost = [1 if j == n - 3 + i else 0 for j in range(n)]
+        lo = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
+        hi = -linprog([-v for v in cost], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
                       method="highs").fun
         out[g] = (lo, hi)
     return out
+
+
+def second_half_ranges(year_pub, half_pub, second_pub=None) -> dict[str, tuple[float, float]]:
+    """The range of each group's second-half searches for a reader of the year, its first
+    half and (when given) its second half (`rest_line_ranges`)."""
+    return rest_line_ranges([search_line(year_pub), search_line(half_pub)],
+                            rest_line=search_line(second_pub) if second_pub else None)
 
 
 def test_a_count_earlier_publications_already_narrowed_is_narrowed_no_further_and_recorded():
@@ -371,38 +382,13 @@ def test_schools_published_one_by_one_do_not_give_the_last_one_away():
     earlier.append((first, first_record, schools_report({a: data[a]})))
     second, second_record = suppress_report_audited(schools_report({b: data[b]}), 10,
                                                      earlier=earlier)
-    # A reader's own linear program: the three published search lines (each adds up to its
-    # total where shown), the third school's line as unknowns (district minus the two, group
-    # by group, each at most its enrolment, adding up to its total where the district's school
-    # rows show it).
     lines = [search_line(pub) for pub in (district, first, second)]
     shown_c = next((row["instances"] for row in district["schools"]
                     if row["school"] == c and row["measure"] == "search"), None)
-    groups = ["F", "M", "X"]
-    cap = {"F": 900, "M": 880, "X": 20}
-    # Variables: each published line's three groups, then the third school's three.
-    bounds = [(line[g], line[g]) if line[g] is not None else (0, 3 * cap[g])
-              for line in lines for g in groups] + [(0, cap[g]) for g in groups]
-    a_eq, b_eq = [], []
-    for i, line in enumerate(lines):
-        if line["all"] is not None:
-            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(12)])
-            b_eq.append(line["all"])
-    for i in range(3):  # district = first + second + third, group by group
-        a_eq.append([-1 if j == i else 1 if j in (3 + i, 6 + i, 9 + i) else 0
-                     for j in range(12)])
-        b_eq.append(0)
-    if shown_c is not None:
-        a_eq.append([1 if j >= 9 else 0 for j in range(12)])
-        b_eq.append(shown_c)
-    for i, g in enumerate(groups):
-        if not 1 <= data[c]["search"][g] <= 10:
-            continue
-        cost = [1 if j == 9 + i else 0 for j in range(12)]
-        lo = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
-        hi = -linprog([-v for v in cost], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                      method="highs").fun
-        assert hi - lo >= 10 - 1e-6, f"the third school's {g} searched is within [{lo}, {hi}]"
+    ranges = rest_line_ranges(lines, cap_factor=3, rest_total=shown_c)
+    for g, (lo, hi) in ranges.items():
+        if 1 <= data[c]["search"][g] <= 10:
+            assert hi - lo >= 10 - 1e-6, f"the third school's {g} searched is in [{lo}, {hi}]"
     assert any(key.startswith(f"I|{c}@") for key in second_record["protected"])
 
 
@@ -471,24 +457,7 @@ def test_periods_published_one_by_one_do_not_give_the_period_left_away():
     earlier.append((first_pub, first_record, first))
     spring_pub, spring_record = suppress_report_audited(spring, 10, earlier=earlier)
     lines = [search_line(pub) for pub in (year_pub, first_pub, spring_pub)]
-    groups = ["F", "M", "X"]
-    cap = {"F": 900, "M": 880, "X": 20}
-    bounds = [(line[g], line[g]) if line[g] is not None else (0, cap[g])
-              for line in lines for g in groups] + [(0, cap[g]) for g in groups]
-    a_eq, b_eq = [], []
-    for i, line in enumerate(lines):
-        if line["all"] is not None:
-            a_eq.append([1 if 3 * i <= j < 3 * i + 3 else 0 for j in range(12)])
-            b_eq.append(line["all"])
-    for i in range(3):  # the year = first half + January to May + June, group by group
-        a_eq.append([-1 if j == i else 1 if j in (3 + i, 6 + i, 9 + i) else 0
-                     for j in range(12)])
-        b_eq.append(0)
-    for i, g in enumerate(groups):
-        cost = [1 if j == 9 + i else 0 for j in range(12)]
-        lo = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").fun
-        hi = -linprog([-v for v in cost], A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                      method="highs").fun
+    for g, (lo, hi) in rest_line_ranges(lines).items():
         assert lo <= june[g] <= hi
         assert hi - lo >= 10 - 1e-6, f"June's {g} searched is within [{lo}, {hi}]"
     assert any("@2026-06-01..2026-06-30|" in key for key in spring_record["protected"])
