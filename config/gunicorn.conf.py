@@ -7,7 +7,7 @@ bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
-# Longer than the disclosure audit's 60 s (reports.disclosure.SOLVER_TIME_LIMIT) plus the
+# Longer than the disclosure audit's 90 s (reports.disclosure.SOLVER_TIME_LIMIT) plus the
 # report itself: publishing a report that overlaps several earlier ones ends with its answer
 # (published or refused, with the reason), never with a worker cut off.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
