@@ -548,7 +548,7 @@ class _Audit:
     def system(self, comp: set[str]):
         """The relations of a part as a sparse system over its counts (the shown counts are
         constants): (counts, column of each, matrix, right-hand side, number of equations
-        (the first rows), relation of each row, the matrix's (values, rows, columns))."""
+        (the first rows), relation of each row)."""
         variables = sorted(comp)
         col = {k_: i for i, k_ in enumerate(variables)}
         columns = np.array([self.key_index[k_] for k_ in variables], dtype=np.int64)
@@ -571,10 +571,7 @@ class _Audit:
         rhs = -(self.by_row[rows] @ values)
         matrix = sub[rows].tocsc()
         matrix.sort_indices()
-        coo = matrix.tocoo()
-        data, ri, ci = coo.data, coo.row, coo.col
-        row_rel = rows.tolist()
-        return variables, col, matrix, rhs, n_eq, row_rel, (data, ri, ci)
+        return variables, col, matrix, rhs, n_eq, rows.tolist()
 
     def intervals(self, comp: set[str], targets: list[str], certify_k: int = 0,
                   fail_fast: bool = False) -> dict[str, tuple[float, float]]:
@@ -598,7 +595,7 @@ class _Audit:
             if others:
                 out.update(self.intervals(comp - free, others, certify_k, fail_fast))
             return out
-        variables, col, matrix, rhs, n_eq, row_rel, (data, ri, ci) = self.system(comp)
+        variables, col, matrix, rhs, n_eq, row_rel = self.system(comp)
         n = len(variables)
         n_rows = len(rhs)
         truth = None
@@ -978,8 +975,9 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                         "nothing was published.")
                 hold(add, next((j for pair in pairs for j in pair[:2]
                                 if j in withheld and j in protect_keys), add), dirty)
+            unknown = withheld - _given(audit, withheld).keys() if dirty else unknown
             for terms in exposed:
-                if not _exposed(terms, withheld - _given(audit, withheld).keys(), values, k):
+                if not _exposed(terms, unknown, values, k):
                     continue  # a part withheld for an earlier sum settled this one too
                 # One more part of the sum, or else a count that gives one of its withheld
                 # parts (a shown group of the line that gives the total).
@@ -995,7 +993,10 @@ def protect(models: list[Model], *, k: int, candidates: set[str], protect_keys: 
                         "no further count of it can be withheld; nothing was published.")
                 why = next((j for j, _ in terms if j in withheld and j in protect_keys),
                            terms[0][0])
+                held = len(dirty)
                 hold(options[0][1], why, dirty)
+                if len(dirty) > held:
+                    unknown = withheld - _given(audit, withheld).keys()
             continue
         dirty = set()
         # A failing count bounded above by another failing count (an arrest count by the
@@ -1218,6 +1219,8 @@ def _pinned_before(audit: _Audit, failing: list[str], everything: set[str], k: i
 #: requests are decided, so they relate across publications only by their own figures.
 _ADDITIVE_KINDS = ("I", "C")
 _LINKED_KINDS = ("I", "C", "S")
+#: Enrolment (`E`, one count per school year) adds up over schools too.
+_SCHOOL_ADDITIVE_KINDS = (*_ADDITIVE_KINDS, "E")
 #: Tilings of one period (or school set) by others that the joint audit relates, at most.
 _TILINGS = 8
 
@@ -1276,7 +1279,7 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
         out.append((tuple(terms), sense))
 
     def relate(kind, whole, parts):
-        if kind in _ADDITIVE_KINDS or kind == "E":
+        if kind in _SCHOOL_ADDITIVE_KINDS:
             add([(whole, -1)] + [(p, 1) for p in parts], "eq")
         else:
             add([(whole, 1)] + [(p, -1) for p in parts], "le")
@@ -1389,8 +1392,7 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                     nested.add((_scope_of(keys[whole]), _scope_of(keys[p])))
                     if p in tiled:
                         tiled_pairs.add((keys[whole], keys[p]))
-                if (tilings_of is sets_tiling and (kind in _ADDITIVE_KINDS or kind == "E")
-                        and not tilings):
+                if tilings_of is sets_tiling and kind in _SCHOOL_ADDITIVE_KINDS and not tilings:
                     # Schools published one by one: the district minus them is the line of
                     # the schools not yet published, a count of its own.
                     chosen: list[frozenset] = []
@@ -1408,7 +1410,7 @@ def _across(models: list[Model], values, k: int, protected: set[str]):
                     # Periods published one by one (months): the year minus them, where that
                     # leaves one period, is that period's line, a count of its own.
                     chosen_p: list[tuple[str, str]] = []
-                    for p in sorted(inside, key=lambda p_: (p_[0] > p_[1], p_[0], p_[1])):
+                    for p in sorted(inside):
                         if all(p[1] < q[0] or q[1] < p[0] for q in chosen_p):
                             chosen_p.append(p)
                     gaps: list[tuple[str, str]] = []
